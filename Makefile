@@ -1,0 +1,116 @@
+# SPDX-License-Identifier: MIT
+# hpfr: one non-recursive Makefile, out-of-tree build into $(O).
+#   make            build build/hpfr (and the simulated-rig ALSA plugin)
+#   make check      install missing Debian packages, build with -Werror, run every test
+#   make check SAN=1   the same under AddressSanitizer + UBSan (into build-san/)
+#   make bench      speed and memory figures, one "name value unit" per line
+#   make demo       the whole pipeline on the simulated rig, into demo-out/
+#   make install PREFIX=/usr/local
+
+SAN ?= 0
+ifeq ($(SAN),1)
+O ?= build-san
+else
+O ?= build
+endif
+PREFIX ?= /usr/local
+WERROR ?= 1
+
+CC ?= cc
+PKGS := fftw3 sndfile alsa samplerate
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wdouble-promotion -Wvla
+ifeq ($(WERROR),1)
+WARN += -Werror
+endif
+# -fPIC/-DPIC everywhere: the dsp library is also linked into the ALSA plugin (alsa-simrig.md).
+CFLAGS ?= -O2 -g
+ALL_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -fPIC -DPIC $(WARN) $(CFLAGS) -I. -Idsp $(PKG_CFLAGS) -MMD -MP
+ALL_LDFLAGS := $(LDFLAGS)
+ifeq ($(SAN),1)
+ALL_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+ALL_LDFLAGS += -fsanitize=address,undefined
+endif
+
+DSP_SRC := $(wildcard dsp/*.c)
+IO_SRC := $(wildcard formats/*.c calib/*.c plots/*.c measure/*.c)
+CLI_SRC := $(wildcard cli/*.c)
+TEST_SRC := $(wildcard tests/test_*.c)
+
+DSP_OBJ := $(DSP_SRC:%.c=$(O)/%.o)
+IO_OBJ := $(IO_SRC:%.c=$(O)/%.o)
+CLI_OBJ := $(CLI_SRC:%.c=$(O)/%.o)
+TEST_BIN := $(TEST_SRC:tests/%.c=$(O)/tests/%)
+
+LIBDSP := $(O)/libhpdsp.a
+LIBIO := $(O)/libhpio.a
+HPFR := $(O)/hpfr
+
+.PHONY: all check _check bench _bench demo _demo deps install clean headers nmcheck
+all: $(HPFR)
+
+$(O)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(LIBDSP): $(DSP_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(LIBIO): $(IO_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(HPFR): $(CLI_OBJ) $(LIBIO) $(LIBDSP)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJ) $(LIBIO) $(LIBDSP) $(PKG_LIBS) -lm
+
+$(O)/tests/%: tests/%.c $(LIBIO) $(LIBDSP)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -Itests -o $@ $< $(LIBIO) $(LIBDSP) $(PKG_LIBS) -lm
+
+deps:
+	@sh scripts/deps.sh
+
+# Each public header must compile on its own, pedantically.
+HEADERS := $(wildcard dsp/*.h formats/*.h calib/*.h measure/*.h)
+headers:
+	@mkdir -p $(O)/hdr
+	@for h in $(HEADERS); do \
+	  printf '#include "%s"\n' $$h > $(O)/hdr/one.c; \
+	  $(CC) -std=c11 -D_DEFAULT_SOURCE -pedantic -Wall -Wextra -Werror -I. -Idsp $(PKG_CFLAGS) \
+	    -fsyntax-only $(O)/hdr/one.c || { echo "header $$h does not stand alone"; exit 1; }; \
+	done
+
+# The dsp library does no I/O: no ALSA, stdio or exit (STYLE.md).
+nmcheck: $(LIBDSP)
+	@if nm -u $(LIBDSP) | grep -E ' (snd_|printf|fprintf|puts|fopen|exit)' ; then \
+	  echo "libhpdsp.a must not use I/O or exit"; exit 1; fi
+
+check: deps
+	@$(MAKE) --no-print-directory _check
+
+_check: all $(TEST_BIN) headers nmcheck
+	@HPFR=$(HPFR) O=$(O) sh tests/run.sh $(TEST_BIN) $(wildcard tests/cli/*.sh)
+
+bench: deps
+	@$(MAKE) --no-print-directory _bench
+
+_bench: all
+	@HPFR=$(HPFR) O=$(O) sh bench/run.sh
+
+demo: deps
+	@$(MAKE) --no-print-directory _demo
+
+_demo: all
+	@HPFR=$(HPFR) O=$(O) sh scripts/demo.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 $(HPFR) $(DESTDIR)$(PREFIX)/bin/hpfr
+
+clean:
+	rm -rf build build-san demo-out
+
+-include $(DSP_OBJ:.o=.d) $(IO_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_BIN:=.d)

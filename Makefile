@@ -27,7 +27,7 @@ WARN += -Werror
 endif
 # -fPIC/-DPIC everywhere: the dsp library is also linked into the ALSA plugin (alsa-simrig.md).
 CFLAGS ?= -O2 -g
-ALL_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -fPIC -DPIC $(WARN) $(CFLAGS) -I. -Idsp $(PKG_CFLAGS) -MMD -MP
+ALL_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -fPIC -DPIC $(WARN) $(CFLAGS) -I. -Idsp -Iformats -Icalib -Imeasure -Iplots -Icli $(PKG_CFLAGS) -MMD -MP
 ALL_LDFLAGS := $(LDFLAGS)
 ifeq ($(SAN),1)
 ALL_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
@@ -79,7 +79,7 @@ headers:
 	@mkdir -p $(O)/hdr
 	@for h in $(HEADERS); do \
 	  printf '#include "%s"\n' $$h > $(O)/hdr/one.c; \
-	  $(CC) -std=c11 -D_DEFAULT_SOURCE -pedantic -Wall -Wextra -Werror -I. -Idsp $(PKG_CFLAGS) \
+	  $(CC) -std=c11 -D_DEFAULT_SOURCE -pedantic -Wall -Wextra -Werror -I. -Idsp -Iformats -Icalib -Imeasure $(PKG_CFLAGS) \
 	    -fsyntax-only $(O)/hdr/one.c || { echo "header $$h does not stand alone"; exit 1; }; \
 	done
 

@@ -1,0 +1,187 @@
+/* SPDX-License-Identifier: MIT */
+/* hpfr analyze, inputs: read both WAVs, find the sweep's parameters (hpfr metadata, options or
+ * estimation from the signal), and check that the recording can be analysed against it. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include "analyze.h"
+#include "cli.h"
+#include "sweepest.h"
+#include "sweepmeta.h"
+
+static int read_wav(const char *path, hp_audio *a)
+{
+    hp_diag d;
+    hp_diag_clear(&d);
+    hp_err e = hp_audio_read(path, a, &d);
+    if (e == HP_OK)
+        return 0;
+    return hp_cli_fail("analyze", "%s: %s", path, d.reason[0] ? d.reason : hp_strerror(e));
+}
+
+/* A sweep file without hpfr metadata: estimate each channel's sweep from its samples. */
+static int estimate_info(analyze_job *job)
+{
+    const hp_audio *s = &job->sweep;
+    hp_sweep_info *i = &job->info;
+    double *ch = malloc(s->frames * sizeof *ch);
+    if (!ch)
+        return hp_cli_fail("analyze", "out of memory");
+    int rc = 0;
+    for (unsigned c = 0; c < s->channels && !rc; c++) {
+        hp_sweep_estimate_result r;
+        if (hp_audio_channel(s, c, ch) != HP_OK || hp_sweep_estimate(ch, s->frames, s->rate_hz, &r)) {
+            rc = hp_cli_fail("analyze", "%s: channel %u holds no exponential sweep (give --f1 and "
+                             "--f2 if it is one)", job->opt.sweep_path, c + 1);
+            break;
+        }
+        i->start_frame[c] = r.start_frame;
+        if (c == 0) {
+            i->f1_hz = r.f1_hz;
+            i->f2_hz = r.f2_hz;
+            i->rate_const_s = r.rate_const_s;
+            i->sweep_frames = r.frames;
+        }
+    }
+    free(ch);
+    i->duration_s = (double)i->sweep_frames / s->rate_hz;
+    job->info_source = "estimated";
+    return rc;
+}
+
+static int sweep_info(analyze_job *job)
+{
+    const hp_audio *s = &job->sweep;
+    hp_sweep_info *i = &job->info;
+    if (s->channels > 2)
+        return hp_cli_fail("analyze", "%s: %u channels; a sweep has 1, or 2 for left then right",
+                           job->opt.sweep_path, s->channels);
+    job->info_source = "metadata";
+    if (!s->comment || hp_sweepmeta_parse(s->comment, i) != HP_OK ||
+        i->rate_hz != s->rate_hz || i->total_frames != s->frames || i->channels != s->channels) {
+        int rc = estimate_info(job);
+        if (rc)
+            return rc;
+    }
+    i->rate_hz = s->rate_hz;
+    i->total_frames = s->frames;
+    i->channels = s->channels;
+    if (job->opt.f1_hz > 0 || job->opt.f2_hz > 0) {
+        /* The sweep rate follows from the band and the swept duration: L = T / ln(f2/f1). */
+        if (job->opt.f1_hz > 0)
+            i->f1_hz = job->opt.f1_hz;
+        if (job->opt.f2_hz > 0)
+            i->f2_hz = job->opt.f2_hz;
+        if (!(i->f1_hz < i->f2_hz))
+            return hp_cli_fail("analyze", "--f1 %g must be below --f2 %g", i->f1_hz, i->f2_hz);
+        i->rate_const_s = i->duration_s / log(i->f2_hz / i->f1_hz);
+        job->info_source = "options";
+    }
+    if (i->f2_hz > s->rate_hz / 2)
+        return hp_cli_fail("analyze", "--f2 %g is above the Nyquist frequency of %s (%g Hz)",
+                           i->f2_hz, job->opt.sweep_path, s->rate_hz / 2);
+    return 0;
+}
+
+/* Peak, clip count and the noise floor before the sweep reaches the microphone. */
+static void channel_levels(const analyze_job *job, unsigned c, channel_stats *st)
+{
+    const hp_audio *r = &job->rec;
+    double peak = 0, sweep_ms = 0;
+    size_t clips = 0;
+    for (size_t i = 0; i < r->frames; i++) {
+        double v = fabs(r->data[i * r->channels + c]);
+        peak = fmax(peak, v);
+        /* Full scale for every integer format libsndfile normalises to [-1, 1). */
+        if (v >= 0.9999)
+            clips++;
+    }
+    st->peak_dbfs = 20 * log10(fmax(peak, 1e-15));
+    st->clip_count = clips;
+    /* Quiet part: the pre-roll before the first sweep, less 10 ms for latency margin. */
+    size_t quiet = job->info.start_frame[0];
+    size_t margin = (size_t)(0.01 * r->rate_hz);
+    st->noise_dbfs = st->snr_db = NAN;
+    if (quiet > margin + 256) {
+        double s = 0;
+        for (size_t i = 0; i < quiet - margin; i++) {
+            double v = r->data[i * r->channels + c];
+            s += v * v;
+        }
+        st->noise_dbfs = 10 * log10(fmax(s / (double)(quiet - margin), 1e-30));
+        size_t a = job->info.start_frame[0], b = a + job->info.sweep_frames;
+        for (size_t i = a; i < b && i < r->frames; i++) {
+            double v = r->data[i * r->channels + c];
+            sweep_ms += v * v;
+        }
+        sweep_ms /= (double)(b - a);
+        st->snr_db = 10 * log10(fmax(sweep_ms, 1e-30)) - st->noise_dbfs;
+    }
+}
+
+static int check_recording(analyze_job *job)
+{
+    const hp_audio *r = &job->rec, *s = &job->sweep;
+    const char *rp = job->opt.rec_path;
+    if (r->rate_hz != s->rate_hz)
+        return hp_cli_fail("analyze", "%s: recorded at %g Hz but the sweep %s is at %g Hz", rp,
+                           r->rate_hz, job->opt.sweep_path, s->rate_hz);
+    if (r->frames < job->info.start_frame[job->info.channels - 1] + job->info.sweep_frames)
+        return hp_cli_fail("analyze", "%s: %zu frames, shorter than the sweep (%zu frames)", rp,
+                           r->frames, s->frames);
+    if (job->opt.ref_channel > (int)r->channels)
+        return hp_cli_fail("analyze", "--ref-channel %d: %s has only %u channel%s", job->opt.ref_channel,
+                           rp, r->channels, r->channels == 1 ? "" : "s");
+    unsigned mics = r->channels - (job->opt.ref_channel ? 1 : 0);
+    if (mics < 1)
+        return hp_cli_fail("analyze", "%s: no channel left to analyse besides the reference", rp);
+    if (job->info.channels == 2 && mics < 2)
+        return hp_cli_fail("analyze", "%s: the sweep is left-then-right but the recording has one "
+                           "microphone channel; two are needed", rp);
+    if (mics > MAX_PATHS / 2)
+        return hp_cli_fail("analyze", "%s: %u channels is more than hpfr analyses at once", rp, mics);
+    job->stats = calloc(r->channels, sizeof *job->stats);
+    if (!job->stats)
+        return hp_cli_fail("analyze", "out of memory");
+    int clipped = 0;
+    for (unsigned c = 0; c < r->channels; c++) {
+        channel_levels(job, c, &job->stats[c]);
+        if (job->stats[c].clip_count) {
+            hp_cli_warn("analyze", "%s: channel %u clips: %zu samples at full scale (peak %.2f dBFS)",
+                        rp, c + 1, job->stats[c].clip_count, job->stats[c].peak_dbfs);
+            clipped = 1;
+        }
+    }
+    if (clipped && !job->opt.allow_clipping)
+        return hp_cli_fail("analyze", "%s: the recording clips; lower the level and measure again, "
+                           "or pass --allow-clipping", rp);
+    return 0;
+}
+
+int analyze_load(analyze_job *job)
+{
+    int rc = read_wav(job->opt.sweep_path, &job->sweep);
+    if (!rc)
+        rc = sweep_info(job);
+    if (!rc)
+        rc = read_wav(job->opt.rec_path, &job->rec);
+    if (!rc)
+        rc = check_recording(job);
+    if (!rc) {
+        hp_err e = job->opt.grid_autoeq ? hp_grid_autoeq(&job->grid)
+                                        : hp_grid_log(20, fmin(20000, job->info.rate_hz / 2), 48, &job->grid);
+        if (e != HP_OK)
+            rc = hp_cli_fail("analyze", "out of memory");
+    }
+    return rc;
+}
+
+void analyze_job_release(analyze_job *job)
+{
+    hp_audio_release(&job->sweep);
+    hp_audio_release(&job->rec);
+    free(job->stats);
+    hp_grid_release(&job->grid);
+    for (size_t i = 0; i < job->npaths; i++)
+        hp_response_release(&job->paths[i].resp);
+}

@@ -1,0 +1,179 @@
+/* SPDX-License-Identifier: MIT */
+/* hpfr analyze, computation: decides which paths a recording holds (one per microphone for a
+ * mono sweep; left, right and the two crosstalk paths for a left-then-right sweep), deconvolves
+ * each against the signal actually played (or a loopback channel) and analyses it. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "analyze.h"
+#include "cli.h"
+#include "deconv.h"
+#include "fft.h"
+
+/* Below this the "response" is indistinguishable from noise: the wrong file, or silence. */
+#define MIN_PNR_DB 20.0
+
+typedef struct {
+    hp_deconv *dec;
+    hp_analyzer *an;
+    double *h, *y, *ref;
+    size_t nfft;
+} workspace;
+
+static void ws_free(workspace *w)
+{
+    hp_deconv_free(w->dec);
+    hp_analyzer_free(w->an);
+    free(w->h);
+    free(w->y);
+    free(w->ref);
+}
+
+static int ws_init(analyze_job *job, workspace *w)
+{
+    const hp_sweep_info *i = &job->info;
+    w->nfft = hp_fft_good_size(job->rec.frames > job->sweep.frames ? job->rec.frames : job->sweep.frames);
+    hp_deconv_cfg dc = {i->rate_hz, i->f1_hz, i->f2_hz, w->nfft, 0};
+    hp_analysis_cfg ac = hp_analysis_cfg_default();
+    ac.rate_hz = i->rate_hz;
+    ac.f1_hz = i->f1_hz;
+    ac.f2_hz = i->f2_hz;
+    ac.rate_const_s = i->rate_const_s;
+    ac.left_s = job->opt.left_ms / 1000;
+    ac.right_s = job->opt.right_ms / 1000;
+    ac.smooth = job->opt.smooth;
+    ac.grid_hz = job->grid.f_hz;
+    ac.grid_n = job->grid.n;
+    hp_err e;
+    w->dec = hp_deconv_new(&dc, &e);
+    if (w->dec)
+        w->an = hp_analyzer_new(&ac, w->nfft, &e);
+    w->h = malloc(w->nfft * sizeof *w->h);
+    w->y = malloc(job->rec.frames * sizeof *w->y);
+    w->ref = calloc(w->nfft, sizeof *w->ref);
+    if (!w->dec || !w->an)
+        return hp_cli_fail("analyze", "cannot analyse this sweep: %s (window longer than the "
+                           "recording, or band outside the sample rate?)", hp_strerror(e));
+    if (!w->h || !w->y || !w->ref)
+        return hp_cli_fail("analyze", "out of memory");
+    return 0;
+}
+
+/* The reference for sweep channel `play`: the played channel itself, or the loopback channel
+ * of the recording, kept only around that channel's sweep when the sweep alternates. */
+static int set_reference(analyze_job *job, workspace *w, unsigned play)
+{
+    const hp_sweep_info *i = &job->info;
+    size_t n;
+    if (job->opt.ref_channel) {
+        n = job->rec.frames;
+        if (hp_audio_channel(&job->rec, (unsigned)job->opt.ref_channel - 1, w->ref) != HP_OK)
+            return hp_cli_fail("analyze", "internal error: reference channel");
+        if (i->channels == 2) {
+            size_t split = (i->start_frame[0] + i->sweep_frames + i->start_frame[1]) / 2;
+            size_t lo = play == 0 ? 0 : split, hi = play == 0 ? split : n;
+            for (size_t k = 0; k < n; k++)
+                if (k < lo || k >= hi)
+                    w->ref[k] = 0;
+        }
+    } else {
+        n = job->sweep.frames;
+        if (hp_audio_channel(&job->sweep, play, w->ref) != HP_OK)
+            return hp_cli_fail("analyze", "internal error: sweep channel");
+    }
+    hp_err e = hp_deconv_set_reference(w->dec, w->ref, n);
+    if (e == HP_OK)
+        return 0;
+    if (job->opt.ref_channel)
+        return hp_cli_fail("analyze", "%s: reference channel %d holds no sweep", job->opt.rec_path,
+                           job->opt.ref_channel);
+    return hp_cli_fail("analyze", "%s: channel %u holds no sweep in %g-%g Hz", job->opt.sweep_path,
+                       play + 1, i->f1_hz, i->f2_hz);
+}
+
+static int run_path(analyze_job *job, workspace *w, analyze_path *p, long long onset)
+{
+    const hp_sweep_info *i = &job->info;
+    hp_path_opts o = {onset, {0, 0}, 0};
+    if (i->channels == 2) {
+        unsigned other = 1 - p->play;
+        o.other_offset[0] = (long long)i->start_frame[other] - (long long)i->start_frame[p->play];
+        o.n_other = 1;
+    }
+    hp_err e = hp_audio_channel(&job->rec, p->mic, w->y);
+    if (e == HP_OK)
+        e = hp_deconv_run(w->dec, w->y, job->rec.frames, w->h);
+    if (e == HP_OK)
+        e = hp_analyzer_run(w->an, w->h, &o, &p->resp);
+    if (e == HP_ENODATA || (e == HP_OK && !p->crosstalk && p->resp.pnr_db < MIN_PNR_DB))
+        return hp_cli_fail("analyze", "%s: no sweep found in channel %u (peak-to-noise %.1f dB)",
+                           job->opt.rec_path, p->mic + 1, e == HP_OK ? p->resp.pnr_db : 0.0);
+    if (e != HP_OK)
+        return hp_cli_fail("analyze", "%s: analysis of channel %u failed: %s", job->opt.rec_path,
+                           p->mic + 1, hp_strerror(e));
+    return 0;
+}
+
+static analyze_path *add_path(analyze_job *job, const char *name, int xt, unsigned mic, unsigned play)
+{
+    analyze_path *p = &job->paths[job->npaths++];
+    memset(p, 0, sizeof *p);
+    snprintf(p->name, sizeof p->name, "%s", name);
+    p->crosstalk = xt;
+    p->mic = mic;
+    p->play = play;
+    return p;
+}
+
+/* Microphone channels: every recording channel except the loopback reference. */
+static unsigned mic_channel(const analyze_job *job, unsigned k)
+{
+    unsigned ref = job->opt.ref_channel ? (unsigned)job->opt.ref_channel - 1 : ~0u;
+    return (ref != ~0u && k >= ref) ? k + 1 : k;
+}
+
+static int run_stereo(analyze_job *job, workspace *w)
+{
+    unsigned m0 = mic_channel(job, 0), m1 = mic_channel(job, 1);
+    int rc = set_reference(job, w, 0);
+    analyze_path *l = add_path(job, "-L", 0, m0, 0);
+    if (!rc)
+        rc = run_path(job, w, l, -1);
+    analyze_path *xl = add_path(job, "L", 1, m1, 0);
+    if (!rc)
+        rc = run_path(job, w, xl, (long long)l->resp.latency_frames);
+    if (!rc)
+        rc = set_reference(job, w, 1);
+    analyze_path *r = add_path(job, "-R", 0, m1, 1);
+    if (!rc)
+        rc = run_path(job, w, r, -1);
+    analyze_path *xr = add_path(job, "R", 1, m0, 1);
+    if (!rc)
+        rc = run_path(job, w, xr, (long long)r->resp.latency_frames);
+    return rc;
+}
+
+static int run_mono(analyze_job *job, workspace *w)
+{
+    unsigned mics = job->rec.channels - (job->opt.ref_channel ? 1 : 0);
+    int rc = set_reference(job, w, 0);
+    for (unsigned k = 0; k < mics && !rc; k++) {
+        char name[16] = "";
+        unsigned mic = mic_channel(job, k);
+        if (mics > 1)
+            snprintf(name, sizeof name, "-ch%u", mic + 1);
+        rc = run_path(job, w, add_path(job, name, 0, mic, 0), -1);
+    }
+    return rc;
+}
+
+int analyze_run_paths(analyze_job *job)
+{
+    workspace w = {0};
+    int rc = ws_init(job, &w);
+    if (!rc)
+        rc = job->info.channels == 2 ? run_stereo(job, &w) : run_mono(job, &w);
+    ws_free(&w);
+    return rc;
+}

@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: MIT */
+/* hpfr analyze, outputs: fr/thd CSVs, IR WAVs and summary.json, written as one atomic set so
+ * a failed run leaves nothing behind. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include "analyze.h"
+#include "cli.h"
+#include "csv.h"
+#include "json.h"
+#include "outfile.h"
+#include "outset.h"
+#include "version.h"
+
+static int write_csv(hp_outset *set, const char *name, const char *header, const double *const *cols,
+                     size_t ncols, size_t nrows, const int *dec)
+{
+    FILE *f = hp_outset_fopen(set, name);
+    if (!f || hp_csv_write(f, header, cols, ncols, nrows, dec) != HP_OK)
+        return hp_cli_fail("analyze", "%s/%s: write failed: %s", hp_outset_dir(set), name,
+                           strerror(errno));
+    return 0;
+}
+
+static int write_path(const analyze_job *job, hp_outset *set, const analyze_path *p)
+{
+    const hp_response *r = &p->resp;
+    const double *f = job->grid.f_hz;
+    static const int dec_fr[] = {3, 5, 5, 3}, dec_thd[] = {3, 5, 3, 3, 3, 3, 3};
+    char name[64];
+    const double *fr[] = {f, r->raw_db, r->smooth_db, r->phase_deg};
+    if (p->crosstalk) {
+        snprintf(name, sizeof name, "xt-%s.csv", p->name);
+        return write_csv(set, name, "frequency,raw,smoothed,phase", fr, 4, r->n, dec_fr);
+    }
+    snprintf(name, sizeof name, "fr%s.csv", p->name);
+    if (write_csv(set, name, "frequency,raw,smoothed,phase", fr, 4, r->n, dec_fr))
+        return HP_EXIT_BAD;
+    const double *thd[] = {f, r->thd_pct, r->thd_db, r->harm_db[0], r->harm_db[1], r->harm_db[2],
+                           r->harm_db[3]};
+    snprintf(name, sizeof name, "thd%s.csv", p->name);
+    if (write_csv(set, name, "frequency,thd_percent,thd_db,h2_db,h3_db,h4_db,h5_db", thd, 7, r->n,
+                  dec_thd))
+        return HP_EXIT_BAD;
+    snprintf(name, sizeof name, "ir%s.wav", p->name);
+    if (hp_cli_set_audio("analyze", set, name, r->ir, r->ir_len, job->info.rate_hz))
+        return HP_EXIT_BAD;
+    for (unsigned n = 2; n <= HP_MAX_HARMONIC; n++) {
+        if (!r->hir[n - 2])
+            continue;
+        snprintf(name, sizeof name, "ir-h%u%s.wav", n, p->name);
+        if (hp_cli_set_audio("analyze", set, name, r->hir[n - 2], r->hir_len[n - 2], job->info.rate_hz))
+            return HP_EXIT_BAD;
+    }
+    return 0;
+}
+
+static void json_sweep(hp_json *j, const analyze_job *job)
+{
+    const hp_sweep_info *i = &job->info;
+    hp_json_obj_begin(j, "sweep");
+    hp_json_str(j, "file", job->opt.sweep_path);
+    hp_json_str(j, "parameters_from", job->info_source);
+    hp_json_num(j, "rate_hz", i->rate_hz);
+    hp_json_num(j, "f1_hz", i->f1_hz);
+    hp_json_num(j, "f2_hz", i->f2_hz);
+    hp_json_num(j, "rate_const_s", i->rate_const_s);
+    hp_json_num(j, "duration_s", i->duration_s);
+    hp_json_int(j, "channels", i->channels);
+    hp_json_str(j, "layout", i->channels == 2 ? "left-then-right" : "mono");
+    hp_json_obj_end(j);
+}
+
+static void json_recording(hp_json *j, const analyze_job *job)
+{
+    hp_json_obj_begin(j, "recording");
+    hp_json_str(j, "file", job->opt.rec_path);
+    hp_json_int(j, "frames", (long long)job->rec.frames);
+    if (job->opt.ref_channel)
+        hp_json_int(j, "reference_channel", job->opt.ref_channel);
+    else
+        hp_json_str(j, "reference", "played sweep");
+    hp_json_arr_begin(j, "channels");
+    for (unsigned c = 0; c < job->rec.channels; c++) {
+        const channel_stats *s = &job->stats[c];
+        hp_json_obj_begin(j, NULL);
+        hp_json_int(j, "channel", c + 1);
+        hp_json_num(j, "peak_dbfs", s->peak_dbfs);
+        hp_json_int(j, "clip_count", (long long)s->clip_count);
+        hp_json_num(j, "noise_floor_dbfs", s->noise_dbfs);
+        hp_json_num(j, "snr_db", s->snr_db);
+        hp_json_obj_end(j);
+    }
+    hp_json_arr_end(j);
+    hp_json_obj_end(j);
+}
+
+static void json_paths(hp_json *j, const analyze_job *job)
+{
+    hp_json_arr_begin(j, "paths");
+    for (size_t k = 0; k < job->npaths; k++) {
+        const analyze_path *p = &job->paths[k];
+        const hp_response *r = &p->resp;
+        char files[64];
+        hp_json_obj_begin(j, NULL);
+        hp_json_str(j, "name", p->crosstalk ? (p->name[0] == 'L' ? "xt-L" : "xt-R")
+                               : (p->name[0] ? p->name + 1 : "main"));
+        snprintf(files, sizeof files, p->crosstalk ? "xt-%s.csv" : "fr%s.csv", p->name);
+        hp_json_str(j, "fr_file", files);
+        hp_json_int(j, "recording_channel", p->mic + 1);
+        hp_json_int(j, "sweep_channel", p->play + 1);
+        hp_json_int(j, "latency_frames", (long long)r->latency_frames);
+        hp_json_num(j, "latency_ms", 1000.0 * (double)r->latency_frames / job->info.rate_hz);
+        hp_json_num(j, "ir_peak", r->peak);
+        hp_json_num(j, "peak_to_noise_db", r->pnr_db);
+        hp_json_num(j, "ir_noise_floor_db", -r->pnr_db);
+        hp_json_obj_end(j);
+    }
+    hp_json_arr_end(j);
+}
+
+static int write_summary(const analyze_job *job, hp_outset *set)
+{
+    FILE *f = hp_outset_fopen(set, "summary.json");
+    if (!f)
+        return hp_cli_fail("analyze", "%s/summary.json: %s", hp_outset_dir(set), strerror(errno));
+    hp_json j;
+    hp_json_init(&j, f);
+    hp_json_obj_begin(&j, NULL);
+    hp_json_str(&j, "hpfr_version", HP_VERSION);
+    json_sweep(&j, job);
+    json_recording(&j, job);
+    hp_json_str(&j, "grid", job->opt.grid_autoeq ? "autoeq" : "log 1/48 octave 20 Hz-20 kHz");
+    hp_json_num(&j, "window_left_ms", job->opt.left_ms);
+    hp_json_num(&j, "window_right_ms", job->opt.right_ms);
+    json_paths(&j, job);
+    hp_json_obj_end(&j);
+    if (hp_json_finish(&j) != HP_OK)
+        return hp_cli_fail("analyze", "%s/summary.json: write failed", hp_outset_dir(set));
+    return 0;
+}
+
+int analyze_write(const analyze_job *job)
+{
+    hp_err e;
+    hp_outset *set = hp_outset_new(job->opt.out_dir, &e);
+    if (!set)
+        return hp_cli_fail("analyze", "%s: cannot create the output directory: %s", job->opt.out_dir,
+                           strerror(errno));
+    int rc = 0;
+    for (size_t k = 0; k < job->npaths && !rc; k++)
+        rc = write_path(job, set, &job->paths[k]);
+    if (!rc)
+        rc = write_summary(job, set);
+    if (!rc && hp_outset_commit(set) != HP_OK)
+        rc = hp_cli_fail("analyze", "%s: write failed: %s", job->opt.out_dir, strerror(errno));
+    hp_outset_free(set);
+    return rc;
+}

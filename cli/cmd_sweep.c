@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: MIT */
+/* hpfr sweep: writes a synchronized exponential sweep as a float WAV with its parameters in
+ * the file's comment, so `hpfr analyze` needs nothing else. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "audio.h"
+#include "cli.h"
+#include "outfile.h"
+#include "sweep.h"
+#include "sweepmeta.h"
+
+static const char usage[] =
+    "usage: hpfr sweep -o SWEEP.wav [--rate 48000] [--f1 10] [--f2 24000]\n"
+    "                  [--length 5.5 | --samples 262144] [--level -12] [--channels 1|2]\n"
+    "\n"
+    "Writes a synchronized exponential sine sweep (Novak et al.) as a 32-bit float WAV.\n"
+    "  -o, --output FILE   the WAV to write (replaced atomically)\n"
+    "  --rate HZ           44100, 48000 (default), 88200, 96000 or 192000\n"
+    "  --f1 HZ             start frequency (default 10)\n"
+    "  --f2 HZ             end frequency, at most rate/2 (default min(24000, rate/2))\n"
+    "  --length S          sweep duration in seconds (default 5.5); the exact duration is\n"
+    "                      adjusted so that f1*L is an integer (L = T / ln(f2/f1))\n"
+    "  --samples N         sweep duration in samples instead of seconds\n"
+    "  --level DBFS        peak level (default -12)\n"
+    "  --channels 1|2      2 writes left then right: the left sweep on channel 1, silence,\n"
+    "                      then the right sweep on channel 2\n"
+    "The sweep is preceded by 0.25 s and followed by 1 s of silence; its parameters are\n"
+    "stored in the WAV comment ('hpfr-sweep 1 rate=... f1=... L=...').\n";
+
+typedef struct {
+    const char *out;
+    hp_sweep_cfg cfg;
+    int have_length, have_samples, have_f2;
+} sweep_opts;
+
+static int parse(int argc, char **argv, sweep_opts *o)
+{
+    static const struct option longopts[] = {
+        {"output", required_argument, 0, 'o'}, {"rate", required_argument, 0, 'r'},
+        {"f1", required_argument, 0, '1'},     {"f2", required_argument, 0, '2'},
+        {"length", required_argument, 0, 'l'}, {"samples", required_argument, 0, 's'},
+        {"level", required_argument, 0, 'v'},  {"channels", required_argument, 0, 'c'},
+        {0, 0, 0, 0}};
+    double v, rate = 48000;
+    int ch;
+    /* The rate decides the defaults of the others, so find it first. */
+    for (int i = 1; i + 1 < argc; i++)
+        if (!strcmp(argv[i], "--rate") && !hp_cli_number("sweep", "--rate", argv[i + 1], 1, 1e6, &rate))
+            return HP_EXIT_BAD;
+    o->cfg = hp_sweep_cfg_default(rate);
+    opterr = 0;
+    optind = 1;
+    while ((ch = getopt_long(argc, argv, ":o:", longopts, NULL)) != -1) {
+        switch (ch) {
+        case 'o': o->out = optarg; break;
+        case 'r': break;
+        case '1':
+            if (!hp_cli_number("sweep", "--f1", optarg, 0.1, 1e6, &o->cfg.f1_hz)) return HP_EXIT_BAD;
+            break;
+        case '2':
+            if (!hp_cli_number("sweep", "--f2", optarg, 1, 1e6, &o->cfg.f2_hz)) return HP_EXIT_BAD;
+            o->have_f2 = 1;
+            break;
+        case 'l':
+            if (!hp_cli_number("sweep", "--length", optarg, 0.1, 600, &o->cfg.length_s)) return HP_EXIT_BAD;
+            o->have_length = 1;
+            break;
+        case 's':
+            if (!hp_cli_number("sweep", "--samples", optarg, 1024, 1e9, &v)) return HP_EXIT_BAD;
+            o->cfg.samples = (size_t)v;
+            o->have_samples = 1;
+            break;
+        case 'v':
+            if (!hp_cli_number("sweep", "--level", optarg, -120, 0, &o->cfg.level_db)) return HP_EXIT_BAD;
+            break;
+        case 'c':
+            if (!hp_cli_number("sweep", "--channels", optarg, 1, 2, &v) || (v != 1 && v != 2))
+                return v == 1.5 ? hp_cli_fail("sweep", "--channels must be 1 or 2") : HP_EXIT_BAD;
+            o->cfg.channels = (unsigned)v;
+            break;
+        default: return hp_cli_bad_option("sweep", argc, argv, ch);
+        }
+    }
+    if (hp_cli_extra_args("sweep", argc, argv))
+        return HP_EXIT_BAD;
+    return 0;
+}
+
+static int check(const sweep_opts *o)
+{
+    const hp_sweep_cfg *c = &o->cfg;
+    if (!o->out)
+        return hp_cli_fail("sweep", "no output file: give -o SWEEP.wav");
+    if (o->have_length && o->have_samples)
+        return hp_cli_fail("sweep", "give --length or --samples, not both");
+    if (!hp_sweep_rate_supported(c->rate_hz))
+        return hp_cli_fail("sweep", "--rate %g: not supported (44100, 48000, 88200, 96000, 192000)",
+                           c->rate_hz);
+    if (c->f2_hz > c->rate_hz / 2)
+        return hp_cli_fail("sweep", "--f2 %g is above the Nyquist frequency (%g Hz at %g Hz)",
+                           c->f2_hz, c->rate_hz / 2, c->rate_hz);
+    if (c->f1_hz >= c->f2_hz)
+        return hp_cli_fail("sweep", "--f1 %g must be below --f2 %g", c->f1_hz, c->f2_hz);
+    if (c->samples && (double)c->samples / c->rate_hz > 600)
+        return hp_cli_fail("sweep", "--samples %zu: longer than 600 s", c->samples);
+    return 0;
+}
+
+static int run(int argc, char **argv)
+{
+    sweep_opts o = {0};
+    int rc = parse(argc, argv, &o);
+    if (rc || (rc = check(&o)))
+        return rc;
+    hp_sweep_info info;
+    if (hp_sweep_plan(&o.cfg, &info) != HP_OK)
+        return hp_cli_fail("sweep", "these sweep settings are out of range (see hpfr sweep --help)");
+    hp_audio a = {0};
+    char meta[512];
+    if (hp_audio_alloc(&a, info.total_frames, info.channels, info.rate_hz) != HP_OK ||
+        hp_sweep_render(&info, a.data, info.total_frames * info.channels) != HP_OK ||
+        hp_sweepmeta_format(&info, meta, sizeof meta) != HP_OK || !(a.comment = strdup(meta))) {
+        hp_audio_release(&a);
+        return hp_cli_fail("sweep", "out of memory");
+    }
+    rc = hp_cli_write_audio("sweep", o.out, &a);
+    hp_audio_release(&a);
+    if (rc)
+        return rc;
+    printf("wrote %s: %.3f s sweep %g Hz - %g Hz (L = %.4f s), %.3f s in all, peak %.1f dBFS, "
+           "%g Hz, %u channel%s%s\n",
+           o.out, info.duration_s, info.f1_hz, info.f2_hz, info.rate_const_s,
+           (double)info.total_frames / info.rate_hz, info.level_db, info.rate_hz, info.channels,
+           info.channels == 2 ? "s" : "", info.channels == 2 ? " (left, then right)" : "");
+    return 0;
+}
+
+const hp_cmd hp_cmd_sweep = {"sweep", "write an exponential sine sweep WAV", usage, run};

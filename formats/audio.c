@@ -1,0 +1,338 @@
+/* SPDX-License-Identifier: MIT */
+/* Audio I/O on libsndfile: files and in-memory bytes (sf_open_virtual) are read into
+ * interleaved doubles with the same checks, so the fuzzed path is the production path. */
+#include "audio.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <sndfile.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Frames read per libsndfile call; the buffer grows geometrically from here so that a header
+ * claiming billions of frames cannot make us allocate before the data is really there. */
+#define CHUNK_FRAMES ((size_t)65536)
+
+/* ---- in-memory file for sf_open_virtual ---- */
+
+typedef struct {
+    const unsigned char *p;
+    sf_count_t len, pos;
+} memfile;
+
+static sf_count_t mem_len(void *user) { return ((memfile *)user)->len; }
+
+static sf_count_t mem_seek(sf_count_t off, int whence, void *user)
+{
+    memfile *m = user;
+    sf_count_t base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? m->pos : m->len;
+    if (whence != SEEK_SET && whence != SEEK_CUR && whence != SEEK_END)
+        return -1;
+    /* Offsets come from file headers: check before adding, signed overflow is undefined. */
+    if ((off > 0 && base > INT64_MAX - off) || base + off < 0)
+        return -1;
+    m->pos = base + off; /* past the end is allowed, as with lseek; reads then return 0 */
+    return m->pos;
+}
+
+static sf_count_t mem_read(void *ptr, sf_count_t count, void *user)
+{
+    memfile *m = user;
+    if (count <= 0 || m->pos >= m->len)
+        return 0;
+    sf_count_t n = m->len - m->pos < count ? m->len - m->pos : count;
+    memcpy(ptr, m->p + m->pos, (size_t)n);
+    m->pos += n;
+    return n;
+}
+
+static sf_count_t mem_write(const void *ptr, sf_count_t count, void *user)
+{
+    (void)ptr, (void)count, (void)user;
+    return 0; /* opened read-only */
+}
+
+static sf_count_t mem_tell(void *user) { return ((memfile *)user)->pos; }
+
+/* ---- reading ---- */
+
+/* libsndfile's message for sf (or the last open failure when sf is NULL), minus the final
+ * period so the CLI can append it after "FILE: ". */
+static void sf_reason(hp_diag *d, SNDFILE *sf)
+{
+    hp_diag_set(d, "%s", sf_strerror(sf));
+    if (d) {
+        size_t n = strlen(d->reason);
+        while (n > 0 && (d->reason[n - 1] == '.' || d->reason[n - 1] == ' ' || d->reason[n - 1] == '\n'))
+            d->reason[--n] = '\0';
+    }
+}
+
+static hp_err check_info(const SF_INFO *info, hp_diag *d)
+{
+    if (info->channels < 1 || info->channels > HP_AUDIO_MAX_CHANNELS) {
+        hp_diag_set(d, "%d channels (at most %d supported)", info->channels, HP_AUDIO_MAX_CHANNELS);
+        return HP_EFORMAT;
+    }
+    if (info->samplerate <= 0) {
+        hp_diag_set(d, "invalid sample rate %d Hz", info->samplerate);
+        return HP_EFORMAT;
+    }
+    if (info->frames == 0) {
+        hp_diag_set(d, "no audio frames");
+        return HP_ENODATA;
+    }
+    return HP_OK;
+}
+
+/* Finds the first NaN or infinity among samples [from, to) of a. */
+static hp_err check_finite(const hp_audio *a, size_t from, size_t to, hp_diag *d)
+{
+    for (size_t i = from; i < to; i++) {
+        if (isfinite(a->data[i]))
+            continue;
+        if (d) {
+            d->sample = (long long)(i / a->channels);
+            d->channel = (int)(i % a->channels) + 1;
+        }
+        hp_diag_set(d, "sample %zu of channel %u is %s", i / a->channels,
+                    (unsigned)(i % a->channels) + 1, isnan(a->data[i]) ? "NaN" : "infinite");
+        return HP_EPARSE;
+    }
+    return HP_OK;
+}
+
+/* Grows a->data to the next capacity (in frames) in *cap: first_frames at first, then
+ * doubling, refusing size_t overflow. */
+static hp_err grow(hp_audio *a, size_t *cap, size_t first_frames)
+{
+    size_t max_frames = SIZE_MAX / sizeof(double) / a->channels;
+    if (*cap >= max_frames)
+        return HP_ENOMEM;
+    size_t ncap = *cap == 0 ? first_frames : *cap > max_frames / 2 ? max_frames : *cap * 2;
+    if (ncap > max_frames)
+        ncap = max_frames;
+    double *p = realloc(a->data, ncap * a->channels * sizeof *p);
+    if (!p)
+        return HP_ENOMEM;
+    a->data = p;
+    *cap = ncap;
+    return HP_OK;
+}
+
+/* Reads every frame into a->data (a->channels already set), checking each chunk. */
+static hp_err read_frames(SNDFILE *sf, sf_count_t claimed, hp_audio *a, hp_diag *d)
+{
+    size_t cap = 0;
+    size_t first = claimed > 0 && claimed < (sf_count_t)CHUNK_FRAMES ? (size_t)claimed : CHUNK_FRAMES;
+    hp_err err = HP_OK;
+    while (claimed < 0 || (sf_count_t)a->frames < claimed) {
+        if (a->frames == cap && (err = grow(a, &cap, first)) != HP_OK)
+            return err;
+        size_t want = cap - a->frames < CHUNK_FRAMES ? cap - a->frames : CHUNK_FRAMES;
+        sf_count_t got = sf_readf_double(sf, a->data + a->frames * a->channels, (sf_count_t)want);
+        if (got <= 0)
+            break;
+        size_t from = a->frames * a->channels;
+        a->frames += (size_t)got;
+        if ((err = check_finite(a, from, a->frames * a->channels, d)) != HP_OK)
+            return err;
+    }
+    if (sf_error(sf) != SF_ERR_NO_ERROR) {
+        sf_reason(d, sf);
+        return HP_EFORMAT;
+    }
+    if (a->frames == 0) {
+        hp_diag_set(d, "no audio frames");
+        return HP_ENODATA;
+    }
+    /* SF_COUNT_MAX means "unknown length" (pipes); otherwise a short file is corrupt. */
+    if (claimed != SF_COUNT_MAX && (sf_count_t)a->frames < claimed) {
+        if (d)
+            d->sample = (long long)a->frames;
+        hp_diag_set(d, "truncated: header says %lld frames, only %zu present", (long long)claimed,
+                    a->frames);
+        return HP_EFORMAT;
+    }
+    double *shrunk = realloc(a->data, a->frames * a->channels * sizeof *shrunk);
+    if (shrunk)
+        a->data = shrunk;
+    return HP_OK;
+}
+
+/* Everything after a successful open: validate, read samples and the comment. */
+static hp_err read_open(SNDFILE *sf, const SF_INFO *info, hp_audio *out, hp_diag *d)
+{
+    hp_err err = check_info(info, d);
+    if (err != HP_OK)
+        return err;
+    out->rate_hz = info->samplerate;
+    out->channels = (unsigned)info->channels;
+    if ((err = read_frames(sf, info->frames, out, d)) != HP_OK)
+        return err;
+    const char *c = sf_get_string(sf, SF_STR_COMMENT);
+    if (c && c[0] && !(out->comment = strdup(c))) {
+        hp_diag_set(d, "out of memory");
+        return HP_ENOMEM;
+    }
+    return HP_OK;
+}
+
+static void start(hp_audio *out, hp_diag *d)
+{
+    if (out)
+        memset(out, 0, sizeof *out);
+    hp_diag_clear(d);
+}
+
+hp_err hp_audio_read_mem(const void *buf, size_t len, hp_audio *out, hp_diag *diag)
+{
+    start(out, diag);
+    if (!out || (!buf && len > 0))
+        return HP_EINVAL;
+    if (len == 0) {
+        hp_diag_set(diag, "empty file");
+        return HP_ENODATA;
+    }
+    if (len > (size_t)INT64_MAX)
+        return HP_EINVAL;
+    memfile m = {buf, (sf_count_t)len, 0};
+    SF_VIRTUAL_IO io = {mem_len, mem_seek, mem_read, mem_write, mem_tell};
+    SF_INFO info;
+    memset(&info, 0, sizeof info);
+    SNDFILE *sf = sf_open_virtual(&io, SFM_READ, &info, &m);
+    if (!sf) {
+        sf_reason(diag, NULL);
+        return HP_EFORMAT;
+    }
+    hp_err err = read_open(sf, &info, out, diag);
+    sf_close(sf);
+    if (err != HP_OK)
+        hp_audio_release(out);
+    return err;
+}
+
+hp_err hp_audio_read(const char *path, hp_audio *out, hp_diag *diag)
+{
+    start(out, diag);
+    if (!path || !out)
+        return HP_EINVAL;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        hp_diag_set(diag, "%s", strerror(errno));
+        return HP_EIO;
+    }
+    hp_err err = HP_OK;
+    struct stat st;
+    SF_INFO info;
+    memset(&info, 0, sizeof info);
+    SNDFILE *sf = NULL;
+    if (fstat(fd, &st) != 0) {
+        hp_diag_set(diag, "%s", strerror(errno));
+        err = HP_EIO;
+    } else if (S_ISDIR(st.st_mode)) {
+        hp_diag_set(diag, "is a directory");
+        err = HP_EFORMAT;
+    } else if (S_ISREG(st.st_mode) && st.st_size == 0) {
+        hp_diag_set(diag, "empty file");
+        err = HP_ENODATA;
+    } else if (!(sf = sf_open_fd(fd, SFM_READ, &info, SF_FALSE))) {
+        /* No path given to libsndfile on purpose: it would guess headerless formats from the
+         * extension (".vox", ".gsm") and turn any text file into noise. */
+        sf_reason(diag, NULL);
+        err = HP_EFORMAT;
+    } else {
+        err = read_open(sf, &info, out, diag);
+        sf_close(sf);
+    }
+    close(fd);
+    if (err != HP_OK)
+        hp_audio_release(out);
+    return err;
+}
+
+/* ---- writing ---- */
+
+static hp_err check_writable(const hp_audio *a)
+{
+    if (a->frames == 0 || !a->data || a->channels < 1 || a->channels > HP_AUDIO_MAX_CHANNELS)
+        return HP_EINVAL;
+    if (!(a->rate_hz >= 1 && a->rate_hz <= 2e9) || a->rate_hz != floor(a->rate_hz))
+        return HP_EINVAL;
+    /* The RIFF size fields are 32-bit; leave room for the header and the comment. */
+    if (a->frames > (UINT32_MAX - (1u << 20)) / 4 / a->channels)
+        return HP_ERANGE;
+    for (size_t i = 0; i < a->frames * a->channels; i++)
+        if (!isfinite(a->data[i]))
+            return HP_EINVAL;
+    return HP_OK;
+}
+
+hp_err hp_audio_write_float(const char *path, const hp_audio *a)
+{
+    if (!path || !a)
+        return HP_EINVAL;
+    hp_err err = check_writable(a);
+    if (err != HP_OK)
+        return err;
+    SF_INFO info;
+    memset(&info, 0, sizeof info);
+    info.samplerate = (int)a->rate_hz;
+    info.channels = (int)a->channels;
+    info.format = SF_FORMAT_WAV | SF_FORMAT_FLOAT;
+    SNDFILE *sf = sf_open(path, SFM_WRITE, &info);
+    if (!sf)
+        return sf_error(NULL) == SF_ERR_SYSTEM ? HP_EIO : HP_EFORMAT;
+    /* Strings go in before the data so they land in the header's LIST chunk. */
+    if (a->comment && a->comment[0] && sf_set_string(sf, SF_STR_COMMENT, a->comment) != 0)
+        err = HP_EFORMAT;
+    if (err == HP_OK && sf_writef_double(sf, a->data, (sf_count_t)a->frames) != (sf_count_t)a->frames)
+        err = HP_EIO;
+    /* sf_close rewrites the header; a failure there (EFBIG, ENOSPC) also loses the file. */
+    if (sf_close(sf) != 0 && err == HP_OK)
+        err = HP_EIO;
+    if (err != HP_OK)
+        unlink(path);
+    return err;
+}
+
+/* ---- buffers ---- */
+
+hp_err hp_audio_alloc(hp_audio *a, size_t frames, unsigned channels, double rate_hz)
+{
+    if (!a)
+        return HP_EINVAL;
+    memset(a, 0, sizeof *a);
+    if (frames == 0 || channels < 1 || channels > HP_AUDIO_MAX_CHANNELS || !isfinite(rate_hz) ||
+        rate_hz <= 0)
+        return HP_EINVAL;
+    if (frames > SIZE_MAX / sizeof(double) / channels)
+        return HP_ENOMEM;
+    if (!(a->data = calloc(frames * channels, sizeof *a->data)))
+        return HP_ENOMEM;
+    a->frames = frames;
+    a->channels = channels;
+    a->rate_hz = rate_hz;
+    return HP_OK;
+}
+
+void hp_audio_release(hp_audio *a)
+{
+    if (!a)
+        return;
+    free(a->data);
+    free(a->comment);
+    memset(a, 0, sizeof *a);
+}
+
+hp_err hp_audio_channel(const hp_audio *a, unsigned ch, double *out)
+{
+    if (!a || !out || !a->data || ch >= a->channels)
+        return HP_EINVAL;
+    for (size_t i = 0; i < a->frames; i++)
+        out[i] = a->data[i * a->channels + ch];
+    return HP_OK;
+}

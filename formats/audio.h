@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: MIT */
+/* Audio files in and out through libsndfile, as interleaved doubles. */
+#ifndef HP_AUDIO_H
+#define HP_AUDIO_H
+#include <stddef.h>
+#include "hp_err.h"
+#include "diag.h"
+
+/* Most channels a file may have; more is treated as a corrupt or foreign file. */
+#define HP_AUDIO_MAX_CHANNELS 64
+
+/* An audio buffer. data holds frames * channels samples, interleaved (frame-major), as
+ * floating-point values where full scale is [-1, 1). The struct owns data and comment;
+ * hp_audio_release() frees both. A zeroed struct ({0}) is a valid empty value. */
+typedef struct {
+    double rate_hz;    /* sample rate in Hz */
+    size_t frames;     /* samples per channel */
+    unsigned channels; /* 1 .. HP_AUDIO_MAX_CHANNELS */
+    double *data;      /* interleaved, frames * channels entries */
+    char *comment;     /* free-text comment (UTF-8), or NULL */
+} hp_audio;
+
+/* Reads any file libsndfile understands (WAV, RF64, FLAC, AIFF, ...) from path into *out as
+ * doubles; integer formats come out normalised to [-1, 1). *out is overwritten without being
+ * released first, and is zeroed on error. diag (optional) is cleared and, on error, gets a
+ * short reason without the file name.
+ * Errors: HP_EINVAL (NULL path or out), HP_EIO (cannot open: reason is strerror),
+ * HP_ENODATA (empty file, or "no audio frames"), HP_EFORMAT (not audio or unsupported:
+ * libsndfile's reason; more than 64 channels; bad sample rate; file shorter than its header
+ * says), HP_EPARSE (a NaN or infinite sample: diag->sample is the 0-based frame,
+ * diag->channel the 1-based channel), HP_ENOMEM. Thread-safe for distinct outputs. */
+hp_err hp_audio_read(const char *path, hp_audio *out, hp_diag *diag) HP_WUR;
+
+/* Same as hp_audio_read() from len bytes at buf (the bytes of a whole file); buf is only
+ * read, never kept. For tests and fuzzing. Same errors (len 0 is HP_ENODATA). */
+hp_err hp_audio_read_mem(const void *buf, size_t len, hp_audio *out, hp_diag *diag) HP_WUR;
+
+/* Writes a as a 32-bit float WAV at path, creating or truncating it in place (for atomic
+ * output pass a temporary path from hp_outset_path()). a->comment, when set and non-empty,
+ * is stored as the WAV comment (LIST/INFO ICMT) and reads back identically. On failure the
+ * partly written file is removed. Values keep float precision (24-bit mantissa).
+ * Errors: HP_EINVAL (NULL arguments, no frames, no data, channels out of 1..64, rate not a
+ * positive integer, a NaN or infinite sample), HP_ERANGE (over 4 GiB, WAV's limit),
+ * HP_EIO (cannot create or write, e.g. disk full or RLIMIT_FSIZE; ignore SIGXFSZ in the
+ * program so that this is reported instead of killing it), HP_EFORMAT (libsndfile refused
+ * the format), HP_ENOMEM. */
+hp_err hp_audio_write_float(const char *path, const hp_audio *a) HP_WUR;
+
+/* Sets *a to frames x channels of zeros at rate_hz, comment NULL. *a must not own memory
+ * (release it first). Errors: HP_EINVAL (NULL a, frames 0, channels out of 1..64, rate not
+ * finite and positive; *a is then zeroed), HP_ENOMEM (size overflow or allocation). */
+hp_err hp_audio_alloc(hp_audio *a, size_t frames, unsigned channels, double rate_hz) HP_WUR;
+
+/* Frees data and comment and leaves *a zeroed. a may be NULL. */
+void hp_audio_release(hp_audio *a);
+
+/* Copies channel ch (0-based) into out, which has a->frames entries and is owned by the
+ * caller; out must not overlap a->data. Errors: HP_EINVAL (NULL pointers, no data,
+ * ch >= channels). */
+hp_err hp_audio_channel(const hp_audio *a, unsigned ch, double *out) HP_WUR;
+
+#endif

@@ -1,0 +1,399 @@
+/* SPDX-License-Identifier: MIT */
+/* Output sets written to temporaries and renamed into place together: rename(2) within one
+ * directory is atomic, and fsync before the rename (and of the directory after it) makes
+ * the new content durable before it becomes visible, the usual ext4/XFS-safe sequence. */
+#include "outset.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+typedef struct {
+    char *name; /* final file name inside dir */
+    char *tmp;  /* temporary path, dir/.name.tmp-PID-N */
+    FILE *f;    /* open stream when registered through hp_outset_fopen */
+    int renamed;
+} entry;
+
+struct hp_outset {
+    char *dir;
+    char **made; /* directories hp_outset_new created, parents first */
+    size_t nmade;
+    entry *e;
+    size_t n, cap;
+    unsigned long seq; /* temporary-name counter */
+    int committed;
+};
+
+/* ---- helpers shared with hp_write_file_atomic ---- */
+
+/* Creates dir/.base.tmp-PID-N exclusively (O_EXCL), trying further N when one exists, so two
+ * sets or processes writing the same name never share a temporary. Returns the fd, or -1. */
+static int make_temp(const char *dir, const char *base, unsigned long *seq, char **path)
+{
+    size_t size = strlen(dir) + strlen(base) + 64;
+    char *p = malloc(size);
+    if (!p) {
+        errno = ENOMEM;
+        return -1;
+    }
+    for (int tries = 0; tries < 1000; tries++) {
+        snprintf(p, size, "%s/.%s.tmp-%ld-%lu", dir, base, (long)getpid(), (*seq)++);
+        int fd = open(p, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        if (fd >= 0) {
+            *path = p;
+            return fd;
+        }
+        if (errno != EEXIST)
+            break;
+    }
+    int saved = errno;
+    free(p);
+    errno = saved;
+    return -1;
+}
+
+static int write_all(int fd, const unsigned char *p, size_t len)
+{
+    while (len > 0) {
+        ssize_t w = write(fd, p, len > SSIZE_MAX ? SSIZE_MAX : len);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            if (w == 0)
+                errno = EIO;
+            return -1;
+        }
+        p += w;
+        len -= (size_t)w;
+    }
+    return 0;
+}
+
+/* fsync on a directory makes renames and new entries in it durable. Some file systems
+ * cannot do it (EINVAL) or are read-only; neither is a failure of ours. */
+static int fsync_dir(const char *dir)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    int r = fsync(fd);
+    if (r != 0 && (errno == EINVAL || errno == EROFS))
+        r = 0;
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    return r;
+}
+
+/* The directory part of path ("." when there is none, "/" for "/x"), malloc'd. */
+static char *dir_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        return strdup(".");
+    if (slash == path)
+        return strdup("/");
+    return strndup(path, (size_t)(slash - path));
+}
+
+static int is_dir(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* ---- creating the directory ---- */
+
+/* Removes (deepest first) and forgets the directories this set created. */
+static void remove_made_dirs(hp_outset *s)
+{
+    int saved = errno;
+    while (s->nmade > 0) {
+        char *d = s->made[--s->nmade];
+        rmdir(d); /* fails, as intended, when something else is in it */
+        free(d);
+    }
+    errno = saved;
+}
+
+/* mkdir -p, recording each directory actually created so a failed set can remove it. */
+static hp_err make_dirs(hp_outset *s)
+{
+    size_t len = strlen(s->dir);
+    char *p = strdup(s->dir);
+    if (!p || !(s->made = calloc(len + 1, sizeof *s->made))) {
+        free(p);
+        return HP_ENOMEM;
+    }
+    hp_err err = HP_OK;
+    for (size_t i = 1; i <= len && err == HP_OK; i++) {
+        if (p[i] != '/' && p[i] != '\0')
+            continue;
+        if (p[i - 1] == '/')
+            continue; /* "a//b": empty component */
+        char c = p[i];
+        p[i] = '\0';
+        if (mkdir(p, 0777) == 0) {
+            if (!(s->made[s->nmade] = strdup(p)))
+                err = HP_ENOMEM;
+            else
+                s->nmade++;
+        } else if (errno != EEXIST || !is_dir(p)) {
+            if (errno == EEXIST)
+                errno = ENOTDIR;
+            err = HP_EIO;
+        }
+        p[i] = c;
+    }
+    free(p);
+    if (err != HP_OK)
+        remove_made_dirs(s);
+    return err;
+}
+
+hp_outset *hp_outset_new(const char *dir, hp_err *err)
+{
+    hp_err e = HP_OK;
+    hp_outset *s = NULL;
+    if (!dir || !dir[0]) {
+        e = HP_EINVAL;
+        goto out;
+    }
+    if (!(s = calloc(1, sizeof *s)) || !(s->dir = strdup(dir))) {
+        e = HP_ENOMEM;
+        goto out;
+    }
+    e = make_dirs(s);
+out:
+    if (e != HP_OK) {
+        int saved = errno;
+        hp_outset_free(s);
+        s = NULL;
+        errno = saved;
+    }
+    if (err)
+        *err = e;
+    return s;
+}
+
+/* ---- registering files ---- */
+
+static int valid_name(const char *name)
+{
+    return name && name[0] && !strchr(name, '/') && strcmp(name, ".") != 0 &&
+           strcmp(name, "..") != 0;
+}
+
+/* Adds an entry for name and creates its temporary; returns the open fd or -1. */
+static int add_entry(hp_outset *s, const char *name, entry **out)
+{
+    if (!s || s->committed || !valid_name(name)) {
+        errno = EINVAL;
+        return -1;
+    }
+    for (size_t i = 0; i < s->n; i++) {
+        if (strcmp(s->e[i].name, name) == 0) {
+            errno = EEXIST;
+            return -1;
+        }
+    }
+    if (s->n == s->cap) {
+        size_t ncap = s->cap ? s->cap * 2 : 8;
+        entry *ne = realloc(s->e, ncap * sizeof *ne);
+        if (!ne)
+            return -1;
+        s->e = ne;
+        s->cap = ncap;
+    }
+    entry *e = &s->e[s->n];
+    memset(e, 0, sizeof *e);
+    if (!(e->name = strdup(name)))
+        return -1;
+    int fd = make_temp(s->dir, name, &s->seq, &e->tmp);
+    if (fd < 0) {
+        int saved = errno;
+        free(e->name);
+        errno = saved;
+        return -1;
+    }
+    s->n++;
+    *out = e;
+    return fd;
+}
+
+const char *hp_outset_path(hp_outset *s, const char *name)
+{
+    entry *e;
+    int fd = add_entry(s, name, &e);
+    if (fd < 0)
+        return NULL;
+    close(fd); /* the writer reopens it by path; an empty file on disk reserves the name */
+    return e->tmp;
+}
+
+FILE *hp_outset_fopen(hp_outset *s, const char *name)
+{
+    entry *e;
+    int fd = add_entry(s, name, &e);
+    if (fd < 0)
+        return NULL;
+    if (!(e->f = fdopen(fd, "w")))
+        close(fd); /* the entry stays; free unlinks its temporary */
+    return e->f;
+}
+
+/* ---- commit and free ---- */
+
+/* Flushes, fsyncs and closes (or, for path writers, reopens and fsyncs) one temporary.
+ * Stdio reports a failed buffered write (EFBIG, ENOSPC) only through fflush, ferror or
+ * fclose, so all three are checked. */
+static int sync_entry(entry *e)
+{
+    int bad = 0, saved = 0;
+    if (e->f) {
+        if (fflush(e->f) != 0 || ferror(e->f) || fsync(fileno(e->f)) != 0)
+            bad = 1, saved = errno ? errno : EIO;
+        if (fclose(e->f) != 0 && !bad)
+            bad = 1, saved = errno;
+        e->f = NULL;
+    } else {
+        int fd = open(e->tmp, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+            return -1;
+        if (fsync(fd) != 0)
+            bad = 1, saved = errno;
+        close(fd);
+    }
+    if (bad)
+        errno = saved;
+    return bad ? -1 : 0;
+}
+
+/* A directory where a file should go would make its rename fail after others succeeded;
+ * catching it first keeps the all-or-nothing promise for every case we can foresee. */
+static int target_blocked(const hp_outset *s, const entry *e)
+{
+    char *final = malloc(strlen(s->dir) + strlen(e->name) + 2);
+    if (!final)
+        return 1;
+    sprintf(final, "%s/%s", s->dir, e->name);
+    struct stat st;
+    int blocked = lstat(final, &st) == 0 && S_ISDIR(st.st_mode);
+    free(final);
+    if (blocked)
+        errno = EISDIR;
+    return blocked;
+}
+
+static hp_err rename_all(hp_outset *s)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        entry *e = &s->e[i];
+        char *final = malloc(strlen(s->dir) + strlen(e->name) + 2);
+        if (!final)
+            return HP_ENOMEM;
+        sprintf(final, "%s/%s", s->dir, e->name);
+        int r = rename(e->tmp, final);
+        free(final);
+        if (r != 0)
+            return HP_EIO;
+        e->renamed = 1;
+    }
+    return HP_OK;
+}
+
+hp_err hp_outset_commit(hp_outset *s)
+{
+    if (!s || s->committed)
+        return HP_EINVAL;
+    int bad = 0, saved = 0;
+    for (size_t i = 0; i < s->n; i++) /* close every stream even after a failure */
+        if (sync_entry(&s->e[i]) != 0 && !bad)
+            bad = 1, saved = errno;
+    for (size_t i = 0; i < s->n && !bad; i++)
+        if (target_blocked(s, &s->e[i]))
+            bad = 1, saved = errno;
+    if (bad) {
+        errno = saved;
+        return HP_EIO;
+    }
+    hp_err err = rename_all(s);
+    if (err != HP_OK)
+        return err;
+    s->committed = 1;
+    /* Make the renames durable, and the entries of directories we created in their parents. */
+    if (fsync_dir(s->dir) != 0)
+        err = HP_EIO;
+    for (size_t i = 0; i < s->nmade; i++) {
+        char *parent = dir_of(s->made[i]);
+        if (!parent || fsync_dir(parent) != 0)
+            err = HP_EIO;
+        free(parent);
+    }
+    return err;
+}
+
+void hp_outset_free(hp_outset *s)
+{
+    if (!s)
+        return;
+    int saved = errno;
+    for (size_t i = 0; i < s->n; i++) {
+        entry *e = &s->e[i];
+        if (e->f)
+            fclose(e->f);
+        if (!s->committed && !e->renamed)
+            unlink(e->tmp);
+        free(e->name);
+        free(e->tmp);
+    }
+    if (!s->committed)
+        remove_made_dirs(s);
+    for (size_t i = 0; i < s->nmade; i++)
+        free(s->made[i]);
+    free(s->made);
+    free(s->e);
+    free(s->dir);
+    free(s);
+    errno = saved;
+}
+
+const char *hp_outset_dir(const hp_outset *s) { return s ? s->dir : NULL; }
+
+/* ---- one file ---- */
+
+hp_err hp_write_file_atomic(const char *path, const void *data, size_t len)
+{
+    if (!path || !path[0] || path[strlen(path) - 1] == '/' || (!data && len > 0))
+        return HP_EINVAL;
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    char *dir = dir_of(path), *tmp = NULL;
+    unsigned long seq = 0;
+    int fd = dir ? make_temp(dir, base, &seq, &tmp) : -1;
+    if (fd < 0) {
+        free(dir);
+        return errno == ENOMEM ? HP_ENOMEM : HP_EIO;
+    }
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+        (void)!fchmod(fd, st.st_mode & 07777); /* keep a private file private */
+    int bad = write_all(fd, data, len) != 0 || fsync(fd) != 0;
+    int saved = errno;
+    if (close(fd) != 0 && !bad)
+        bad = 1, saved = errno;
+    if (!bad && rename(tmp, path) != 0)
+        bad = 1, saved = errno;
+    if (bad)
+        unlink(tmp);
+    else if (fsync_dir(dir) != 0)
+        bad = 1, saved = errno;
+    free(tmp);
+    free(dir);
+    errno = saved;
+    return bad ? HP_EIO : HP_OK;
+}

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: MIT */
+/* Atomic output: a set of files that appear together, complete, or not at all. */
+#ifndef HP_OUTSET_H
+#define HP_OUTSET_H
+#include <stddef.h>
+#include <stdio.h>
+#include "hp_err.h"
+
+/* Every file of a set is written under a temporary name in the target directory
+ * (".NAME.tmp-PID-N"), and hp_outset_commit() flushes and fsyncs them all, then renames them
+ * into place only when every one was written successfully. Without a successful commit,
+ * hp_outset_free() removes the temporaries and any directory the set created, so a failed
+ * run leaves no new file behind and existing files keep their old content.
+ *
+ * Write errors are reported, not fatal: a program using this should ignore SIGXFSZ
+ * (signal(SIGXFSZ, SIG_IGN)) so that exceeding RLIMIT_FSIZE becomes EFBIG and thus HP_EIO
+ * instead of killing the process. An outset is not thread-safe; use one per thread. */
+typedef struct hp_outset hp_outset;
+
+/* Starts a set writing into dir, creating dir and missing parents (mode 0777 & ~umask) and
+ * remembering which it created. Returns NULL and sets *err (optional) to HP_EINVAL (NULL or
+ * empty dir), HP_EIO (a component cannot be created or is not a directory; errno tells
+ * why) or HP_ENOMEM. Free with hp_outset_free(). */
+hp_outset *hp_outset_new(const char *dir, hp_err *err);
+
+/* Registers the final file name `name` (no '/', not "." or "..", not registered before) and
+ * returns the temporary path to write it to, for writers that take a path (libsndfile). The
+ * temporary file already exists (created empty, exclusively); writers may truncate it. The
+ * string is owned by the set and valid until hp_outset_free(). Returns NULL on bad name,
+ * duplicate, a committed set, allocation or creation failure. */
+const char *hp_outset_path(hp_outset *s, const char *name);
+
+/* Registers `name` as above and returns its temporary file opened for writing ("w"). The
+ * set owns the FILE: do not fclose it; commit flushes, fsyncs and closes it. NULL on error. */
+FILE *hp_outset_fopen(hp_outset *s, const char *name);
+
+/* Makes the set durable and visible: fflush + fsync + fclose each FILE from hp_outset_fopen,
+ * fsync each file written through hp_outset_path, and only if all of that succeeded rename
+ * every temporary to its final name (replacing existing files) and fsync the directory.
+ * Errors: HP_EIO (a flush, fsync, close or rename failed, e.g. disk full or RLIMIT_FSIZE, or
+ * a registered file is missing or a directory is in the way; nothing has been renamed and
+ * hp_outset_free() discards the temporaries), HP_EINVAL (NULL or already committed).
+ * If the directory fsync after the renames fails, the files are in place and HP_EIO is
+ * returned all the same, since their durability is not guaranteed. */
+hp_err hp_outset_commit(hp_outset *s) HP_WUR;
+
+/* Frees the set. If it was not committed: closes open FILEs, unlinks all temporaries and
+ * removes the directories hp_outset_new() created, when empty. s may be NULL. */
+void hp_outset_free(hp_outset *s);
+
+/* The directory given to hp_outset_new() (owned by the set), or NULL for NULL. */
+const char *hp_outset_dir(const hp_outset *s);
+
+/* Replaces (or creates) the single file at path with len bytes from data: writes a temporary
+ * in the same directory, fsyncs it, renames it over path and fsyncs the directory. The
+ * directory must exist. On any failure the temporary is removed and the old content of path
+ * is intact. Errors: HP_EINVAL (NULL path, path ending in '/', NULL data with len > 0),
+ * HP_EIO (create, write, fsync, close or rename failed; errno tells why), HP_ENOMEM. */
+hp_err hp_write_file_atomic(const char *path, const void *data, size_t len) HP_WUR;
+
+#endif

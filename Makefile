@@ -43,6 +43,8 @@ DSP_OBJ := $(DSP_SRC:%.c=$(O)/%.o)
 IO_OBJ := $(IO_SRC:%.c=$(O)/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(O)/%.o)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(O)/tests/%)
+TOOL_SRC := $(wildcard tests/tools/*.c)
+TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(O)/tests/tools/%)
 
 LIBDSP := $(O)/libhpdsp.a
 LIBIO := $(O)/libhpio.a
@@ -70,6 +72,10 @@ $(O)/tests/%: tests/%.c $(LIBIO) $(LIBDSP)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -Itests -o $@ $< $(LIBIO) $(LIBDSP) $(PKG_LIBS) -lm
 
+$(O)/tests/tools/%: tests/tools/%.c $(LIBIO) $(LIBDSP)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -Itests -o $@ $< $(LIBIO) $(LIBDSP) $(PKG_LIBS) -lm
+
 deps:
 	@sh scripts/deps.sh
 
@@ -91,13 +97,13 @@ nmcheck: $(LIBDSP)
 check: deps
 	@$(MAKE) --no-print-directory _check
 
-_check: all $(TEST_BIN) headers nmcheck
+_check: all $(TEST_BIN) $(TOOL_BIN) headers nmcheck
 	@HPFR=$(HPFR) O=$(O) sh tests/run.sh $(TEST_BIN) $(wildcard tests/cli/*.sh)
 
 bench: deps
 	@$(MAKE) --no-print-directory _bench
 
-_bench: all
+_bench: all $(TOOL_BIN)
 	@HPFR=$(HPFR) O=$(O) sh bench/run.sh
 
 demo: deps
@@ -113,4 +119,4 @@ install: all
 clean:
 	rm -rf build build-san demo-out
 
--include $(DSP_OBJ:.o=.d) $(IO_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_BIN:=.d)
+-include $(DSP_OBJ:.o=.d) $(IO_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_BIN:=.d) $(TOOL_BIN:=.d)

@@ -119,7 +119,6 @@ hp_err hp_deconv_set_reference(hp_deconv *d, const double *x, size_t n)
         eps_lo = in_band;
     double scale = pow(10.0, -(c->reg_db > 0 ? c->reg_db : HP_DECONV_REG_DB) / 10.0);
     eps_lo *= scale;
-    eps_hi *= scale;
     size_t nb = c->fft_frames / 2 + 1;
     for (size_t k = 0; k < nb; k++) {
         double f = (double)k * df;

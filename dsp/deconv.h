@@ -10,13 +10,17 @@ typedef struct {
     double rate_hz;
     double f1_hz, f2_hz;   /* band of the sweep: division is exact inside it */
     size_t fft_frames;     /* transform size; must hold the whole recording (hp_fft_good_size) */
-    double reg_db;         /* out-of-band regularization, dB below the band-edge power (default
+    double reg_db;         /* regularization below f1, dB under the band-edge power (default
                               HP_DECONV_REG_DB; 0 selects the default) */
 } hp_deconv_cfg;
 
-/* Deep enough that the zero-phase band-limiting it causes is far below a 140 dB peak-to-noise
- * ratio (a sweep keeps >= -50 dB of its edge power down to DC), yet it still bounds the inverse
- * where a foreign sweep file has true spectral holes. */
+/* Below f1 the regularization must be shallow in effect: the zero-phase band limit it causes
+ * rings for a fraction of a second, a short left IR window cuts that ringing in half and the
+ * error leaks up to 100 Hz (0.35 dB at 40 Hz with full-strength regularization). 100 dB under
+ * the edge power keeps the division exact wherever a sweep has energy (sweeps keep >= -50 dB of
+ * it down to DC) and still bounds the inverse at true spectral holes. Above f2 (when f2 is
+ * below Nyquist) the band limit rings for about a millisecond, inside the left window, so there
+ * the full Kirkeby weight (0 dB) applies and out-of-band noise is not amplified. */
 #define HP_DECONV_REG_DB 100.0
 
 typedef struct hp_deconv hp_deconv;
@@ -29,8 +33,8 @@ size_t hp_deconv_size(const hp_deconv *d);
 
 /* Sets the reference (the played sweep channel, or a captured loopback channel) and computes
  * the regularized inverse X* / (|X|^2 + eps(f)). eps is zero inside [f1, f2] and rises with a
- * raised cosine in log frequency over the octave outside each band edge to reg_db below the
- * reference's own power at that edge, which bounds the out-of-band gain of the inverse.
+ * raised cosine in log frequency over the octave outside each band edge: below f1 to reg_db
+ * under the reference's power at that edge, above f2 to that edge's power itself.
  * x holds n <= fft_frames samples (zero-padded). HP_ENODATA if x carries no signal in band. */
 hp_err hp_deconv_set_reference(hp_deconv *d, const double *x, size_t n) HP_WUR;
 

@@ -24,11 +24,17 @@ typedef struct {
  * doubles; integer formats come out normalised to [-1, 1). *out is overwritten without being
  * released first, and is zeroed on error. diag (optional) is cleared and, on error, gets a
  * short reason without the file name.
- * Errors: HP_EINVAL (NULL path or out), HP_EIO (cannot open: reason is strerror),
- * HP_ENODATA (empty file, or "no audio frames"), HP_EFORMAT (not audio or unsupported:
- * libsndfile's reason; more than 64 channels; bad sample rate; file shorter than its header
- * says), HP_EPARSE (a NaN or infinite sample: diag->sample is the 0-based frame,
- * diag->channel the 1-based channel), HP_ENOMEM. Thread-safe for distinct outputs. */
+ * Errors:
+ *   HP_EINVAL   NULL path or out
+ *   HP_EIO      cannot open (reason: strerror)
+ *   HP_ENODATA  empty file, or "no audio frames"
+ *   HP_EFORMAT  not audio or unsupported (reason: libsndfile's), more than 64 channels, bad
+ *               sample rate, or "truncated: ..." when the file is shorter than its header
+ *               says (libsndfile alone would pass it off as a shorter recording)
+ *   HP_EPARSE   a NaN or infinite sample: diag->sample is its 0-based frame, diag->channel
+ *               its 1-based channel, reason "sample 1234 of channel 2 is NaN"
+ *   HP_ENOMEM
+ * Thread-safe for distinct outputs (libsndfile's open-failure text is process-global). */
 hp_err hp_audio_read(const char *path, hp_audio *out, hp_diag *diag) HP_WUR;
 
 /* Same as hp_audio_read() from len bytes at buf (the bytes of a whole file); buf is only
@@ -36,14 +42,20 @@ hp_err hp_audio_read(const char *path, hp_audio *out, hp_diag *diag) HP_WUR;
 hp_err hp_audio_read_mem(const void *buf, size_t len, hp_audio *out, hp_diag *diag) HP_WUR;
 
 /* Writes a as a 32-bit float WAV at path, creating or truncating it in place (for atomic
- * output pass a temporary path from hp_outset_path()). a->comment, when set and non-empty,
- * is stored as the WAV comment (LIST/INFO ICMT) and reads back identically. On failure the
- * partly written file is removed. Values keep float precision (24-bit mantissa).
- * Errors: HP_EINVAL (NULL arguments, no frames, no data, channels out of 1..64, rate not a
- * positive integer, a NaN or infinite sample), HP_ERANGE (over 4 GiB, WAV's limit),
- * HP_EIO (cannot create or write, e.g. disk full or RLIMIT_FSIZE; ignore SIGXFSZ in the
- * program so that this is reported instead of killing it), HP_EFORMAT (libsndfile refused
- * the format), HP_ENOMEM. */
+ * output pass a temporary path from hp_outset_path()); on failure the partly written file is
+ * removed. Samples keep float precision (24-bit mantissa). a->comment, when set and
+ * non-empty, is stored as the WAV comment (LIST/INFO ICMT); that it reads back identically
+ * is checked after writing.
+ * Errors:
+ *   HP_EINVAL   NULL arguments, no frames or data, channels out of 1..64, rate not a
+ *               positive integer, a NaN or infinite sample
+ *   HP_ERANGE   over 4 GiB (WAV's limit), or a comment libsndfile cannot read back
+ *               (longer than about 2 KB with libsndfile 1.2)
+ *   HP_EIO      cannot create or write, e.g. disk full or RLIMIT_FSIZE (the program should
+ *               ignore SIGXFSZ so that this is reported instead of killing it); errno
+ *               then holds the system's reason, e.g. EFBIG or ENOSPC
+ *   HP_EFORMAT  libsndfile refused the format
+ *   HP_ENOMEM */
 hp_err hp_audio_write_float(const char *path, const hp_audio *a) HP_WUR;
 
 /* Sets *a to frames x channels of zeros at rate_hz, comment NULL. *a must not own memory

@@ -241,8 +241,16 @@ FILE *hp_outset_fopen(hp_outset *s, const char *name)
     int fd = add_entry(s, name, &e);
     if (fd < 0)
         return NULL;
-    if (!(e->f = fdopen(fd, "w")))
-        close(fd); /* the entry stays; free unlinks its temporary */
+    if (!(e->f = fdopen(fd, "w"))) {
+        /* Undo the registration, or a later commit would publish an empty file. */
+        int saved = errno;
+        close(fd);
+        unlink(e->tmp);
+        free(e->tmp);
+        free(e->name);
+        s->n--;
+        errno = saved;
+    }
     return e->f;
 }
 
@@ -273,14 +281,23 @@ static int sync_entry(entry *e)
     return bad ? -1 : 0;
 }
 
+/* dir/name for an entry, malloc'd. */
+static char *final_path(const hp_outset *s, const entry *e)
+{
+    size_t n = strlen(s->dir) + strlen(e->name) + 2;
+    char *p = malloc(n);
+    if (p)
+        snprintf(p, n, "%s/%s", s->dir, e->name);
+    return p;
+}
+
 /* A directory where a file should go would make its rename fail after others succeeded;
  * catching it first keeps the all-or-nothing promise for every case we can foresee. */
 static int target_blocked(const hp_outset *s, const entry *e)
 {
-    char *final = malloc(strlen(s->dir) + strlen(e->name) + 2);
+    char *final = final_path(s, e);
     if (!final)
-        return 1;
-    sprintf(final, "%s/%s", s->dir, e->name);
+        return 1; /* errno is ENOMEM */
     struct stat st;
     int blocked = lstat(final, &st) == 0 && S_ISDIR(st.st_mode);
     free(final);
@@ -293,10 +310,9 @@ static hp_err rename_all(hp_outset *s)
 {
     for (size_t i = 0; i < s->n; i++) {
         entry *e = &s->e[i];
-        char *final = malloc(strlen(s->dir) + strlen(e->name) + 2);
+        char *final = final_path(s, e);
         if (!final)
             return HP_ENOMEM;
-        sprintf(final, "%s/%s", s->dir, e->name);
         int r = rename(e->tmp, final);
         free(final);
         if (r != 0)
@@ -380,8 +396,9 @@ hp_err hp_write_file_atomic(const char *path, const void *data, size_t len)
         return errno == ENOMEM ? HP_ENOMEM : HP_EIO;
     }
     struct stat st;
-    if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
-        (void)!fchmod(fd, st.st_mode & 07777); /* keep a private file private */
+    if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && fchmod(fd, st.st_mode & 07777) != 0) {
+        /* keeping the old mode (a private file stays private) is best effort */
+    }
     int bad = write_all(fd, data, len) != 0 || fsync(fd) != 0;
     int saved = errno;
     if (close(fd) != 0 && !bad)

@@ -36,12 +36,17 @@ FILE *hp_outset_fopen(hp_outset *s, const char *name);
 
 /* Makes the set durable and visible: fflush + fsync + fclose each FILE from hp_outset_fopen,
  * fsync each file written through hp_outset_path, and only if all of that succeeded rename
- * every temporary to its final name (replacing existing files) and fsync the directory.
- * Errors: HP_EIO (a flush, fsync, close or rename failed, e.g. disk full or RLIMIT_FSIZE, or
- * a registered file is missing or a directory is in the way; nothing has been renamed and
- * hp_outset_free() discards the temporaries), HP_EINVAL (NULL or already committed).
- * If the directory fsync after the renames fails, the files are in place and HP_EIO is
- * returned all the same, since their durability is not guaranteed. */
+ * every temporary to its final name (replacing existing files) and fsync the directory (and
+ * the parents of directories the set created).
+ * Errors:
+ *   HP_EINVAL  NULL or already committed
+ *   HP_EIO     a flush, fsync or close failed (disk full, RLIMIT_FSIZE, ...), a registered
+ *              file is missing, or a directory is in the way of a final name: nothing has
+ *              been renamed, and hp_outset_free() discards the temporaries. Also returned,
+ *              with the files in place, when the directory fsync after the renames fails.
+ *   HP_ENOMEM
+ * A rename failing after these checks (an I/O error mid-way) leaves the files renamed so far
+ * in place; that is the one case the set cannot undo. errno tells the cause of HP_EIO. */
 hp_err hp_outset_commit(hp_outset *s) HP_WUR;
 
 /* Frees the set. If it was not committed: closes open FILEs, unlinks all temporaries and

@@ -28,7 +28,7 @@ endif
 # -fPIC/-DPIC everywhere: the dsp library is also linked into the ALSA plugin (alsa-simrig.md).
 CFLAGS ?= -O2 -g
 ALL_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -fPIC -DPIC $(WARN) $(CFLAGS) -I. -Idsp -Iformats -Icalib -Imeasure -Iplots -Icli $(PKG_CFLAGS) -MMD -MP
-ALL_LDFLAGS := $(LDFLAGS)
+ALL_LDFLAGS := $(LDFLAGS) -pthread
 ifeq ($(SAN),1)
 ALL_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 ALL_LDFLAGS += -fsanitize=address,undefined
@@ -76,6 +76,13 @@ $(O)/tests/tools/%: tests/tools/%.c $(LIBIO) $(LIBDSP)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -Itests -o $@ $< $(LIBIO) $(LIBDSP) $(PKG_LIBS) -lm
 
+# Bench programs (bench/run.sh): one binary per bench/*.c.
+BENCH_BIN := $(patsubst bench/%.c,$(O)/bench/%,$(wildcard bench/*.c))
+$(O)/bench/%: bench/%.c $(LIBIO) $(LIBDSP)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -Itests -o $@ $< $(LIBIO) $(LIBDSP) $(PKG_LIBS) -lm
+-include $(BENCH_BIN:=.d)
+
 deps:
 	@sh scripts/deps.sh
 
@@ -103,7 +110,7 @@ _check: all $(TEST_BIN) $(TOOL_BIN) headers nmcheck
 bench: deps
 	@$(MAKE) --no-print-directory _bench
 
-_bench: all $(TOOL_BIN)
+_bench: all $(TOOL_BIN) $(BENCH_BIN)
 	@HPFR=$(HPFR) O=$(O) sh bench/run.sh
 
 demo: deps
@@ -119,4 +126,5 @@ install: all
 clean:
 	rm -rf build build-san demo-out
 
+-include measure/simrig/simrig.mk
 -include $(DSP_OBJ:.o=.d) $(IO_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_BIN:=.d) $(TOOL_BIN:=.d)

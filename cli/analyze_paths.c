@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* hpfr analyze, computation: decides which paths a recording holds (one per microphone for a
  * mono sweep; left, right and the two crosstalk paths for a left-then-right sweep), deconvolves
- * each against the signal actually played (or a loopback channel) and analyses it. */
+ * each against the signal actually played (or a loopback channel) and analyses it. Paths are
+ * independent, so two workers share them (the machines hpfr runs on have two or more cores);
+ * every FFTW plan is made on the main thread, as FFTW's planner is not thread-safe. */
 #include <math.h>
+#include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,12 +18,46 @@
 /* Below this the "response" is indistinguishable from noise: the wrong file, or silence. */
 #define MIN_PNR_DB 20.0
 
+#define MAX_WORKERS 2
+
 typedef struct {
     hp_deconv *dec;
     hp_analyzer *an;
     double *h, *y, *ref;
     size_t nfft;
 } workspace;
+
+/* One worker's share: paths[first], paths[first + stride], ... all against sweep channel
+ * `play` (or, for a left-then-right sweep, one direct path followed by its crosstalk path). */
+typedef struct {
+    analyze_job *job;
+    workspace w;
+    size_t first, stride;
+    unsigned play;
+    int stereo;
+    int rc;
+} worker;
+
+static pthread_mutex_t report_lock = PTHREAD_MUTEX_INITIALIZER;
+static int reported;
+
+/* The first failure is printed; a second worker failing at the same time stays quiet, so the
+ * user still gets exactly one line. */
+static int report(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int report(const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    pthread_mutex_lock(&report_lock);
+    if (!reported)
+        hp_cli_fail("analyze", "%s", msg);
+    reported = 1;
+    pthread_mutex_unlock(&report_lock);
+    return HP_EXIT_BAD;
+}
 
 static void ws_free(workspace *w)
 {
@@ -69,7 +107,7 @@ static int set_reference(analyze_job *job, workspace *w, unsigned play)
     if (job->opt.ref_channel) {
         n = job->rec.frames;
         if (hp_audio_channel(&job->rec, (unsigned)job->opt.ref_channel - 1, w->ref) != HP_OK)
-            return hp_cli_fail("analyze", "internal error: reference channel");
+            return report("internal error: reference channel");
         if (i->channels == 2) {
             size_t split = (i->start_frame[0] + i->sweep_frames + i->start_frame[1]) / 2;
             size_t lo = play == 0 ? 0 : split, hi = play == 0 ? split : n;
@@ -80,16 +118,16 @@ static int set_reference(analyze_job *job, workspace *w, unsigned play)
     } else {
         n = job->sweep.frames;
         if (hp_audio_channel(&job->sweep, play, w->ref) != HP_OK)
-            return hp_cli_fail("analyze", "internal error: sweep channel");
+            return report("internal error: sweep channel");
     }
     hp_err e = hp_deconv_set_reference(w->dec, w->ref, n);
     if (e == HP_OK)
         return 0;
     if (job->opt.ref_channel)
-        return hp_cli_fail("analyze", "%s: reference channel %d holds no sweep", job->opt.rec_path,
-                           job->opt.ref_channel);
-    return hp_cli_fail("analyze", "%s: channel %u holds no sweep in %g-%g Hz", job->opt.sweep_path,
-                       play + 1, i->f1_hz, i->f2_hz);
+        return report("%s: reference channel %d holds no sweep", job->opt.rec_path,
+                      job->opt.ref_channel);
+    return report("%s: channel %u holds no sweep in %g-%g Hz", job->opt.sweep_path, play + 1,
+                  i->f1_hz, i->f2_hz);
 }
 
 static int run_path(analyze_job *job, workspace *w, analyze_path *p, long long onset)
@@ -107,11 +145,11 @@ static int run_path(analyze_job *job, workspace *w, analyze_path *p, long long o
     if (e == HP_OK)
         e = hp_analyzer_run(w->an, w->h, &o, &p->resp);
     if (e == HP_ENODATA || (e == HP_OK && !p->crosstalk && p->resp.pnr_db < MIN_PNR_DB))
-        return hp_cli_fail("analyze", "%s: no sweep found in channel %u (peak-to-noise %.1f dB)",
-                           job->opt.rec_path, p->mic + 1, e == HP_OK ? p->resp.pnr_db : 0.0);
+        return report("%s: no sweep found in channel %u (peak-to-noise %.1f dB)", job->opt.rec_path,
+                      p->mic + 1, e == HP_OK ? p->resp.pnr_db : 0.0);
     if (e != HP_OK)
-        return hp_cli_fail("analyze", "%s: analysis of channel %u failed: %s", job->opt.rec_path,
-                           p->mic + 1, hp_strerror(e));
+        return report("%s: analysis of channel %u failed: %s", job->opt.rec_path, p->mic + 1,
+                      hp_strerror(e));
     return 0;
 }
 
@@ -133,47 +171,72 @@ static unsigned mic_channel(const analyze_job *job, unsigned k)
     return (ref != ~0u && k >= ref) ? k + 1 : k;
 }
 
-static int run_stereo(analyze_job *job, workspace *w)
+/* Paths in output order: L, xt-L, R, xt-R for a left-then-right sweep; one per microphone
+ * for a mono sweep. */
+static void plan_paths(analyze_job *job)
 {
-    unsigned m0 = mic_channel(job, 0), m1 = mic_channel(job, 1);
-    int rc = set_reference(job, w, 0);
-    analyze_path *l = add_path(job, "-L", 0, m0, 0);
-    if (!rc)
-        rc = run_path(job, w, l, -1);
-    analyze_path *xl = add_path(job, "L", 1, m1, 0);
-    if (!rc)
-        rc = run_path(job, w, xl, (long long)l->resp.latency_frames);
-    if (!rc)
-        rc = set_reference(job, w, 1);
-    analyze_path *r = add_path(job, "-R", 0, m1, 1);
-    if (!rc)
-        rc = run_path(job, w, r, -1);
-    analyze_path *xr = add_path(job, "R", 1, m0, 1);
-    if (!rc)
-        rc = run_path(job, w, xr, (long long)r->resp.latency_frames);
-    return rc;
-}
-
-static int run_mono(analyze_job *job, workspace *w)
-{
+    if (job->info.channels == 2) {
+        unsigned m0 = mic_channel(job, 0), m1 = mic_channel(job, 1);
+        add_path(job, "-L", 0, m0, 0);
+        add_path(job, "L", 1, m1, 0);
+        add_path(job, "-R", 0, m1, 1);
+        add_path(job, "R", 1, m0, 1);
+        return;
+    }
     unsigned mics = job->rec.channels - (job->opt.ref_channel ? 1 : 0);
-    int rc = set_reference(job, w, 0);
-    for (unsigned k = 0; k < mics && !rc; k++) {
+    for (unsigned k = 0; k < mics; k++) {
         char name[16] = "";
         unsigned mic = mic_channel(job, k);
         if (mics > 1)
             snprintf(name, sizeof name, "-ch%u", mic + 1);
-        rc = run_path(job, w, add_path(job, name, 0, mic, 0), -1);
+        add_path(job, name, 0, mic, 0);
     }
-    return rc;
+}
+
+static void *work(void *arg)
+{
+    worker *wk = arg;
+    analyze_job *job = wk->job;
+    wk->rc = set_reference(job, &wk->w, wk->play);
+    if (wk->stereo) {
+        /* The direct path, then its crosstalk path windowed where the direct path starts. */
+        analyze_path *direct = &job->paths[wk->first], *xt = &job->paths[wk->first + 1];
+        if (!wk->rc)
+            wk->rc = run_path(job, &wk->w, direct, -1);
+        if (!wk->rc)
+            wk->rc = run_path(job, &wk->w, xt, (long long)direct->resp.latency_frames);
+        return NULL;
+    }
+    for (size_t k = wk->first; k < job->npaths && !wk->rc; k += wk->stride)
+        wk->rc = run_path(job, &wk->w, &job->paths[k], -1);
+    return NULL;
 }
 
 int analyze_run_paths(analyze_job *job)
 {
-    workspace w = {0};
-    int rc = ws_init(job, &w);
-    if (!rc)
-        rc = job->info.channels == 2 ? run_stereo(job, &w) : run_mono(job, &w);
-    ws_free(&w);
+    worker wk[MAX_WORKERS];
+    pthread_t tid[MAX_WORKERS];
+    int started[MAX_WORKERS] = {0}, rc = 0;
+    plan_paths(job);
+    int stereo = job->info.channels == 2;
+    size_t nw = stereo ? 2 : (job->npaths < MAX_WORKERS ? job->npaths : MAX_WORKERS);
+    memset(wk, 0, sizeof wk);
+    reported = 0;
+    for (size_t i = 0; i < nw && !rc; i++) {
+        wk[i] = (worker){.job = job, .first = stereo ? 2 * i : i, .stride = nw,
+                         .play = stereo ? (unsigned)i : 0, .stereo = stereo};
+        rc = ws_init(job, &wk[i].w);
+    }
+    for (size_t i = 0; i < nw && !rc; i++)
+        started[i] = pthread_create(&tid[i], NULL, work, &wk[i]) == 0;
+    for (size_t i = 0; i < nw; i++) {
+        if (started[i])
+            pthread_join(tid[i], NULL);
+        else if (!rc)
+            work(&wk[i]); /* no thread to be had: do its share here */
+        if (!rc)
+            rc = wk[i].rc;
+        ws_free(&wk[i].w);
+    }
     return rc;
 }

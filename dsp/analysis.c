@@ -10,10 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Frequency resolution of the zero-padded spectra that grid values are interpolated from:
- * fine enough that cubic interpolation adds well under 0.001 dB. */
-#define LINEAR_DF_HZ 0.1
-#define HARMONIC_DF_HZ 0.25
+/* Zero padding of the spectra that grid values are interpolated from. A window of W samples
+ * has spectral detail no finer than fs/W; sampling that OVERSAMPLE times more finely keeps
+ * cubic interpolation (and the smoothing's linear interpolation) far below 0.001 dB, and the
+ * linear window's spectrum is sampled at least every LINEAR_DF_HZ for the narrowest smoothing
+ * windows in the bass (1/48 octave at 20 Hz is 0.29 Hz wide). */
+#define OVERSAMPLE 8
+#define LINEAR_DF_HZ 0.25
 
 struct hp_analyzer {
     hp_analysis_cfg cfg;
@@ -78,10 +81,8 @@ hp_analyzer *hp_analyzer_new(const hp_analysis_cfg *cfg, size_t n_frames, hp_err
     a->cfg = *cfg;
     a->n = n_frames;
     size_t want = (size_t)ceil(cfg->rate_hz / LINEAR_DF_HZ);
-    a->m = hp_fft_good_size(win * 2 > want ? win * 2 : want);
-    size_t hwin = 2 * harmonic_half(cfg, 2) + 1;
-    want = (size_t)ceil(cfg->rate_hz / HARMONIC_DF_HZ);
-    a->mh = hp_fft_good_size(hwin * 2 > want ? hwin * 2 : want);
+    a->m = hp_fft_good_size(win * OVERSAMPLE > want ? win * OVERSAMPLE : want);
+    a->mh = hp_fft_good_size(OVERSAMPLE * (2 * harmonic_half(cfg, 2) + 1));
     if (!a->m || !a->mh)
         goto fail;
     a->fft = hp_fft_new(a->m, &e);

@@ -35,6 +35,7 @@ typedef struct {
     size_t first, stride;
     unsigned play;
     int stereo;
+    int have_ref;   /* the reference was set (or copied) before the worker started */
     int rc;
 } worker;
 
@@ -197,7 +198,8 @@ static void *work(void *arg)
 {
     worker *wk = arg;
     analyze_job *job = wk->job;
-    wk->rc = set_reference(job, &wk->w, wk->play);
+    if (!wk->have_ref)
+        wk->rc = set_reference(job, &wk->w, wk->play);
     if (wk->stereo) {
         /* The direct path, then its crosstalk path windowed where the direct path starts. */
         analyze_path *direct = &job->paths[wk->first], *xt = &job->paths[wk->first + 1];
@@ -226,6 +228,15 @@ int analyze_run_paths(analyze_job *job)
         wk[i] = (worker){.job = job, .first = stereo ? 2 * i : i, .stride = nw,
                          .play = stereo ? (unsigned)i : 0, .stereo = stereo};
         rc = ws_init(job, &wk[i].w);
+    }
+    /* A mono sweep: every worker divides by the same reference, so compute it once. */
+    if (!stereo && !rc) {
+        rc = set_reference(job, &wk[0].w, 0);
+        for (size_t i = 0; i < nw && !rc; i++) {
+            if (i > 0 && hp_deconv_copy_reference(wk[i].w.dec, wk[0].w.dec) != HP_OK)
+                rc = report("internal error: reference copy");
+            wk[i].have_ref = 1;
+        }
     }
     for (size_t i = 0; i < nw && !rc; i++)
         started[i] = pthread_create(&tid[i], NULL, work, &wk[i]) == 0;

@@ -81,7 +81,11 @@ hp_analyzer *hp_analyzer_new(const hp_analysis_cfg *cfg, size_t n_frames, hp_err
     a->cfg = *cfg;
     a->n = n_frames;
     size_t want = (size_t)ceil(cfg->rate_hz / LINEAR_DF_HZ);
-    a->m = hp_fft_good_size(win * OVERSAMPLE > want ? win * OVERSAMPLE : want);
+    if (want < win * OVERSAMPLE)
+        want = win * OVERSAMPLE;
+    /* The deconvolution's own size, when fine enough, costs no new FFTW plan: re-planning a
+     * size already planned in this process is nearly free, planning a new one is not. */
+    a->m = n_frames >= want && n_frames <= 2 * want ? n_frames : hp_fft_good_size(want);
     a->mh = hp_fft_good_size(OVERSAMPLE * (2 * harmonic_half(cfg, 2) + 1));
     if (!a->m || !a->mh)
         goto fail;

@@ -33,7 +33,7 @@ hp_deconv *hp_deconv_new(const hp_deconv_cfg *cfg, hp_err *err)
     d->cfg = *cfg;
     size_t nb = cfg->fft_frames / 2 + 1;
     d->fft = hp_fft_new(cfg->fft_frames, &e);
-    if (!d->fft)
+    if (!d->fft || (e = hp_fft_plan_inverse(d->fft)) != HP_OK)
         goto fail;
     e = HP_ENOMEM;
     d->xbuf = hp_fft_alloc_real(cfg->fft_frames);
@@ -146,4 +146,14 @@ hp_err hp_deconv_run(hp_deconv *d, const double *y, size_t n, double *h)
     for (size_t k = 0; k < nb; k++)
         d->spec[k] *= d->inv[k];
     return hp_fft_inverse(d->fft, d->spec, h);
+}
+
+hp_err hp_deconv_copy_reference(hp_deconv *dst, const hp_deconv *src)
+{
+    if (!dst || !src || !src->have_ref || dst->cfg.fft_frames != src->cfg.fft_frames ||
+        dst->cfg.rate_hz != src->cfg.rate_hz)
+        return HP_EINVAL;
+    memcpy(dst->inv, src->inv, (dst->cfg.fft_frames / 2 + 1) * sizeof *dst->inv);
+    dst->have_ref = 1;
+    return HP_OK;
 }

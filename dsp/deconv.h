@@ -42,4 +42,8 @@ hp_err hp_deconv_set_reference(hp_deconv *d, const double *x, size_t n) HP_WUR;
  * index 0, negative times, where the harmonic responses land, wrap to the end). */
 hp_err hp_deconv_run(hp_deconv *d, const double *y, size_t n, double *h) HP_WUR;
 
+/* Gives dst the inverse spectrum already computed in src (same configuration), so workers
+ * that divide by the same reference compute it once. HP_EINVAL on mismatch or no reference. */
+hp_err hp_deconv_copy_reference(hp_deconv *dst, const hp_deconv *src) HP_WUR;
+
 #endif

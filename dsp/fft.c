@@ -56,10 +56,11 @@ hp_fft *hp_fft_new(size_t n, hp_err *err)
     f->cbuf = (fftw_complex *)hp_fft_alloc_complex(n / 2 + 1);
     if (!f->rbuf || !f->cbuf)
         goto nomem;
-    /* ESTIMATE does not touch the arrays; wisdom, when imported, is used automatically. */
+    /* ESTIMATE does not touch the arrays; wisdom, when imported, is used automatically. The
+     * inverse plan waits for its first use: planning a new size costs milliseconds, more than
+     * the transform, and many users only go forward. */
     f->fwd = fftw_plan_dft_r2c_1d((int)n, f->rbuf, f->cbuf, FFTW_ESTIMATE);
-    f->inv = fftw_plan_dft_c2r_1d((int)n, f->cbuf, f->rbuf, FFTW_ESTIMATE);
-    if (!f->fwd || !f->inv)
+    if (!f->fwd)
         goto nomem;
     set_err(err, HP_OK);
     return f;
@@ -112,10 +113,22 @@ hp_err hp_fft_forward(hp_fft *f, const double *in, double complex *out)
     return HP_OK;
 }
 
+hp_err hp_fft_plan_inverse(hp_fft *f)
+{
+    if (!f)
+        return HP_EINVAL;
+    if (!f->inv && !(f->inv = fftw_plan_dft_c2r_1d((int)f->n, f->cbuf, f->rbuf, FFTW_ESTIMATE)))
+        return HP_ENOMEM;
+    return HP_OK;
+}
+
 hp_err hp_fft_inverse(hp_fft *f, const double complex *in, double *out)
 {
     if (!f || !in || !out)
         return HP_EINVAL;
+    hp_err e = hp_fft_plan_inverse(f);
+    if (e != HP_OK)
+        return e;
     size_t nc = f->n / 2 + 1;
     memcpy(f->cbuf, in, nc * sizeof *in);
     if (aligned_like(out, f->rbuf) && (const void *)out != (const void *)in) {
@@ -151,4 +164,15 @@ hp_err hp_fft_import_wisdom(const char *wisdom)
     if (!wisdom)
         return HP_EINVAL;
     return fftw_import_wisdom_from_string(wisdom) ? HP_OK : HP_EPARSE;
+}
+
+char *hp_fft_export_wisdom(void)
+{
+    return fftw_export_wisdom_to_string();
+}
+
+void hp_fft_wisdom_free(char *wisdom)
+{
+    /* fftw_export_wisdom_to_string allocates with malloc (FFTW 3.3 manual, 4.7.2). */
+    free(wisdom);
 }

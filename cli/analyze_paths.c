@@ -23,7 +23,8 @@
 typedef struct {
     hp_deconv *dec;
     hp_analyzer *an;
-    double *h, *y, *ref;
+    double *h;
+    double *ref;    /* only for a loopback reference masked around one sweep of a pair */
     size_t nfft;
 } workspace;
 
@@ -64,8 +65,7 @@ static void ws_free(workspace *w)
 {
     hp_deconv_free(w->dec);
     hp_analyzer_free(w->an);
-    free(w->h);
-    free(w->y);
+    hp_fft_buf_free(w->h);
     free(w->ref);
 }
 
@@ -88,13 +88,12 @@ static int ws_init(analyze_job *job, workspace *w)
     w->dec = hp_deconv_new(&dc, &e);
     if (w->dec)
         w->an = hp_analyzer_new(&ac, w->nfft, &e);
-    w->h = malloc(w->nfft * sizeof *w->h);
-    w->y = malloc(job->rec.frames * sizeof *w->y);
-    w->ref = calloc(w->nfft, sizeof *w->ref);
+    /* Aligned like FFTW's own buffers, so the inverse transform writes into it directly. */
+    w->h = hp_fft_alloc_real(w->nfft);
     if (!w->dec || !w->an)
         return hp_cli_fail("analyze", "cannot analyse this sweep: %s (window longer than the "
                            "recording, or band outside the sample rate?)", hp_strerror(e));
-    if (!w->h || !w->y || !w->ref)
+    if (!w->h)
         return hp_cli_fail("analyze", "out of memory");
     return 0;
 }
@@ -104,24 +103,21 @@ static int ws_init(analyze_job *job, workspace *w)
 static int set_reference(analyze_job *job, workspace *w, unsigned play)
 {
     const hp_sweep_info *i = &job->info;
-    size_t n;
-    if (job->opt.ref_channel) {
-        n = job->rec.frames;
-        if (hp_audio_channel(&job->rec, (unsigned)job->opt.ref_channel - 1, w->ref) != HP_OK)
-            return report("internal error: reference channel");
-        if (i->channels == 2) {
-            size_t split = (i->start_frame[0] + i->sweep_frames + i->start_frame[1]) / 2;
-            size_t lo = play == 0 ? 0 : split, hi = play == 0 ? split : n;
-            for (size_t k = 0; k < n; k++)
-                if (k < lo || k >= hi)
-                    w->ref[k] = 0;
-        }
+    const hp_audio *src = job->opt.ref_channel ? &job->rec : &job->sweep;
+    unsigned ch = job->opt.ref_channel ? (unsigned)job->opt.ref_channel - 1 : play;
+    hp_err e;
+    if (job->opt.ref_channel && i->channels == 2) {
+        /* The loopback carries both sweeps of the pair: keep the half around this one. */
+        size_t n = src->frames, split = (i->start_frame[0] + i->sweep_frames + i->start_frame[1]) / 2;
+        size_t lo = play == 0 ? 0 : split, hi = play == 0 ? split : n;
+        if (!w->ref && !(w->ref = malloc(n * sizeof *w->ref)))
+            return report("out of memory");
+        for (size_t k = 0; k < n; k++)
+            w->ref[k] = (k >= lo && k < hi) ? src->data[k * src->channels + ch] : 0.0;
+        e = hp_deconv_set_reference(w->dec, w->ref, n);
     } else {
-        n = job->sweep.frames;
-        if (hp_audio_channel(&job->sweep, play, w->ref) != HP_OK)
-            return report("internal error: sweep channel");
+        e = hp_deconv_set_reference_strided(w->dec, src->data + ch, src->frames, src->channels);
     }
-    hp_err e = hp_deconv_set_reference(w->dec, w->ref, n);
     if (e == HP_OK)
         return 0;
     if (job->opt.ref_channel)
@@ -140,9 +136,8 @@ static int run_path(analyze_job *job, workspace *w, analyze_path *p, long long o
         o.other_offset[0] = (long long)i->start_frame[other] - (long long)i->start_frame[p->play];
         o.n_other = 1;
     }
-    hp_err e = hp_audio_channel(&job->rec, p->mic, w->y);
-    if (e == HP_OK)
-        e = hp_deconv_run(w->dec, w->y, job->rec.frames, w->h);
+    const hp_audio *r = &job->rec;
+    hp_err e = hp_deconv_run_strided(w->dec, r->data + p->mic, r->frames, r->channels, w->h);
     if (e == HP_OK)
         e = hp_analyzer_run(w->an, w->h, &o, &p->resp);
     if (e == HP_ENODATA || (e == HP_OK && !p->crosstalk && p->resp.pnr_db < MIN_PNR_DB))
@@ -233,7 +228,7 @@ int analyze_run_paths(analyze_job *job)
     if (!stereo && !rc) {
         rc = set_reference(job, &wk[0].w, 0);
         for (size_t i = 0; i < nw && !rc; i++) {
-            if (i > 0 && hp_deconv_copy_reference(wk[i].w.dec, wk[0].w.dec) != HP_OK)
+            if (i > 0 && hp_deconv_share_reference(wk[i].w.dec, wk[0].w.dec) != HP_OK)
                 rc = report("internal error: reference copy");
             wk[i].have_ref = 1;
         }

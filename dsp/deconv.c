@@ -13,7 +13,8 @@ struct hp_deconv {
     hp_deconv_cfg cfg;
     hp_fft *fft;
     double *xbuf;            /* zero-padded time signal */
-    double complex *inv;     /* regularized inverse spectrum */
+    double complex *inv;     /* regularized inverse spectrum (own, or shared from another) */
+    double complex *own_inv; /* what this object allocated for inv */
     double complex *spec;    /* scratch spectrum */
     int have_ref;
 };
@@ -37,7 +38,7 @@ hp_deconv *hp_deconv_new(const hp_deconv_cfg *cfg, hp_err *err)
         goto fail;
     e = HP_ENOMEM;
     d->xbuf = hp_fft_alloc_real(cfg->fft_frames);
-    d->inv = hp_fft_alloc_complex(nb);
+    d->own_inv = d->inv = hp_fft_alloc_complex(nb);
     d->spec = hp_fft_alloc_complex(nb);
     if (!d->xbuf || !d->inv || !d->spec)
         goto fail;
@@ -57,7 +58,7 @@ void hp_deconv_free(hp_deconv *d)
         return;
     hp_fft_free(d->fft);
     hp_fft_buf_free(d->xbuf);
-    hp_fft_buf_free(d->inv);
+    hp_fft_buf_free(d->own_inv);
     hp_fft_buf_free(d->spec);
     free(d);
 }
@@ -67,11 +68,16 @@ size_t hp_deconv_size(const hp_deconv *d)
     return d ? d->cfg.fft_frames : 0;
 }
 
-static hp_err transform(hp_deconv *d, const double *x, size_t n)
+static hp_err transform(hp_deconv *d, const double *x, size_t n, size_t stride)
 {
-    if (!x || n == 0 || n > d->cfg.fft_frames)
+    if (!x || n == 0 || n > d->cfg.fft_frames || stride == 0)
         return HP_EINVAL;
-    memcpy(d->xbuf, x, n * sizeof *x);
+    if (stride == 1) {
+        memcpy(d->xbuf, x, n * sizeof *x);
+    } else {
+        for (size_t i = 0; i < n; i++)
+            d->xbuf[i] = x[i * stride];
+    }
     memset(d->xbuf + n, 0, (d->cfg.fft_frames - n) * sizeof *x);
     return hp_fft_forward(d->fft, d->xbuf, d->spec);
 }
@@ -102,9 +108,15 @@ static double edge_weight(double octaves_outside)
 
 hp_err hp_deconv_set_reference(hp_deconv *d, const double *x, size_t n)
 {
+    return hp_deconv_set_reference_strided(d, x, n, 1);
+}
+
+hp_err hp_deconv_set_reference_strided(hp_deconv *d, const double *x, size_t n, size_t stride)
+{
     if (!d)
         return HP_EINVAL;
-    hp_err e = transform(d, x, n);
+    d->inv = d->own_inv; /* writing the spectrum below: stop sharing someone else's */
+    hp_err e = transform(d, x, n, stride);
     if (e != HP_OK)
         return e;
     const hp_deconv_cfg *c = &d->cfg;
@@ -137,23 +149,28 @@ hp_err hp_deconv_set_reference(hp_deconv *d, const double *x, size_t n)
 
 hp_err hp_deconv_run(hp_deconv *d, const double *y, size_t n, double *h)
 {
+    return hp_deconv_run_strided(d, y, n, 1, h);
+}
+
+hp_err hp_deconv_run_strided(hp_deconv *d, const double *y, size_t n, size_t stride, double *h)
+{
     if (!d || !h || !d->have_ref)
         return HP_EINVAL;
-    hp_err e = transform(d, y, n);
+    hp_err e = transform(d, y, n, stride);
     if (e != HP_OK)
         return e;
     size_t nb = d->cfg.fft_frames / 2 + 1;
     for (size_t k = 0; k < nb; k++)
         d->spec[k] *= d->inv[k];
-    return hp_fft_inverse(d->fft, d->spec, h);
+    return hp_fft_inverse_destroy(d->fft, d->spec, h);
 }
 
-hp_err hp_deconv_copy_reference(hp_deconv *dst, const hp_deconv *src)
+hp_err hp_deconv_share_reference(hp_deconv *dst, const hp_deconv *src)
 {
     if (!dst || !src || !src->have_ref || dst->cfg.fft_frames != src->cfg.fft_frames ||
         dst->cfg.rate_hz != src->cfg.rate_hz)
         return HP_EINVAL;
-    memcpy(dst->inv, src->inv, (dst->cfg.fft_frames / 2 + 1) * sizeof *dst->inv);
+    dst->inv = src->inv;
     dst->have_ref = 1;
     return HP_OK;
 }

@@ -38,12 +38,22 @@ size_t hp_deconv_size(const hp_deconv *d);
  * x holds n <= fft_frames samples (zero-padded). HP_ENODATA if x carries no signal in band. */
 hp_err hp_deconv_set_reference(hp_deconv *d, const double *x, size_t n) HP_WUR;
 
+/* The same, reading x[0], x[stride], ... (one channel of interleaved audio) without a copy. */
+hp_err hp_deconv_set_reference_strided(hp_deconv *d, const double *x, size_t n, size_t stride)
+    HP_WUR;
+
 /* Deconvolves y (n <= fft_frames samples) into h (fft_frames samples, circular: time zero at
  * index 0, negative times, where the harmonic responses land, wrap to the end). */
 hp_err hp_deconv_run(hp_deconv *d, const double *y, size_t n, double *h) HP_WUR;
 
-/* Gives dst the inverse spectrum already computed in src (same configuration), so workers
- * that divide by the same reference compute it once. HP_EINVAL on mismatch or no reference. */
-hp_err hp_deconv_copy_reference(hp_deconv *dst, const hp_deconv *src) HP_WUR;
+/* The same, reading y[0], y[stride], ... (one channel of interleaved audio). */
+hp_err hp_deconv_run_strided(hp_deconv *d, const double *y, size_t n, size_t stride, double *h)
+    HP_WUR;
+
+/* Lets dst divide by the inverse spectrum already computed in src (same configuration), so
+ * workers with the same reference compute and store it once. src must outlive dst's use of it
+ * and keep its reference; both may then run on different threads. HP_EINVAL on mismatch or
+ * when src has no reference. */
+hp_err hp_deconv_share_reference(hp_deconv *dst, const hp_deconv *src) HP_WUR;
 
 #endif

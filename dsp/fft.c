@@ -176,3 +176,19 @@ void hp_fft_wisdom_free(char *wisdom)
     /* fftw_export_wisdom_to_string allocates with malloc (FFTW 3.3 manual, 4.7.2). */
     free(wisdom);
 }
+
+hp_err hp_fft_inverse_destroy(hp_fft *f, double complex *in, double *out)
+{
+    if (!f || !in || !out)
+        return HP_EINVAL;
+    hp_err e = hp_fft_plan_inverse(f);
+    if (e != HP_OK)
+        return e;
+    if (!aligned_like(in, f->cbuf) || !aligned_like(out, f->rbuf) || (void *)in == (void *)out)
+        return hp_fft_inverse(f, in, out);
+    fftw_execute_dft_c2r(f->inv, (fftw_complex *)in, out);
+    double scale = 1.0 / (double)f->n;
+    for (size_t i = 0; i < f->n; i++)
+        out[i] *= scale;
+    return HP_OK;
+}

@@ -23,6 +23,9 @@ hp_err hp_fft_forward(hp_fft *f, const double *in, double complex *out) HP_WUR;
  * plan is made on first use, so the first call must not race with other planning. */
 hp_err hp_fft_inverse(hp_fft *f, const double complex *in, double *out) HP_WUR;
 
+/* Inverse transform that may overwrite `in` (saves a copy of n/2+1 bins); same scaling. */
+hp_err hp_fft_inverse_destroy(hp_fft *f, double complex *in, double *out) HP_WUR;
+
 /* Makes the inverse plan now (on this thread), so that later hp_fft_inverse calls from other
  * threads do no planning. */
 hp_err hp_fft_plan_inverse(hp_fft *f) HP_WUR;

@@ -119,6 +119,35 @@ static void channel_levels(const analyze_job *job, unsigned c, channel_stats *st
     }
 }
 
+/* A recording of some other sweep deconvolves into a long chirp whose peak can look like a
+ * response. The recorded sweep keeps its rate through the headphone, so compare it: when the
+ * recording's own estimate is reliable and disagrees, it is the wrong file. */
+static int check_sweep_rate(analyze_job *job, unsigned mic)
+{
+    const hp_audio *r = &job->rec;
+    const hp_sweep_info *i = &job->info;
+    size_t lo = i->start_frame[0], n = i->sweep_frames + (size_t)(0.5 * r->rate_hz);
+    if (lo >= r->frames)
+        return 0;
+    if (n > r->frames - lo)
+        n = r->frames - lo;
+    double *x = malloc(n * sizeof *x);
+    if (!x)
+        return hp_cli_fail("analyze", "out of memory");
+    for (size_t k = 0; k < n; k++)
+        x[k] = r->data[(lo + k) * r->channels + mic];
+    hp_sweep_estimate_result est;
+    int rc = 0;
+    if (hp_sweep_estimate(x, n, r->rate_hz, &est) == HP_OK &&
+        fabs(est.rate_const_s / i->rate_const_s - 1) > 0.1)
+        rc = hp_cli_fail("analyze", "%s: no sweep of %s found: channel %u holds a sweep with "
+                         "L = %.3f s, the sweep file has L = %.3f s (wrong file?)",
+                         job->opt.rec_path, job->opt.sweep_path, mic + 1, est.rate_const_s,
+                         i->rate_const_s);
+    free(x);
+    return rc;
+}
+
 static int check_recording(analyze_job *job)
 {
     const hp_audio *r = &job->rec, *s = &job->sweep;
@@ -129,6 +158,11 @@ static int check_recording(analyze_job *job)
     if (r->frames < job->info.start_frame[job->info.channels - 1] + job->info.sweep_frames)
         return hp_cli_fail("analyze", "%s: %zu frames, shorter than the sweep (%zu frames)", rp,
                            r->frames, s->frames);
+    double window_s = (job->opt.left_ms + job->opt.right_ms) / 1000;
+    if (window_s * r->rate_hz >= (double)r->frames)
+        return hp_cli_fail("analyze", "--window-left/--window-right: the %.0f ms window is longer "
+                           "than %s (%.0f ms)", window_s * 1000, rp,
+                           1000.0 * (double)r->frames / r->rate_hz);
     if (job->opt.ref_channel > (int)r->channels)
         return hp_cli_fail("analyze", "--ref-channel %d: %s has only %u channel%s", job->opt.ref_channel,
                            rp, r->channels, r->channels == 1 ? "" : "s");
@@ -155,7 +189,8 @@ static int check_recording(analyze_job *job)
     if (clipped && !job->opt.allow_clipping)
         return hp_cli_fail("analyze", "%s: the recording clips; lower the level and measure again, "
                            "or pass --allow-clipping", rp);
-    return 0;
+    unsigned first_mic = job->opt.ref_channel == 1 ? 1 : 0;
+    return check_sweep_rate(job, first_mic);
 }
 
 int analyze_load(analyze_job *job)

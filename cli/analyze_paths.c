@@ -143,6 +143,14 @@ static int run_path(analyze_job *job, workspace *w, analyze_path *p, long long o
     if (e == HP_ENODATA || (e == HP_OK && !p->crosstalk && p->resp.pnr_db < MIN_PNR_DB))
         return report("%s: no sweep found in channel %u (peak-to-noise %.1f dB)", job->opt.rec_path,
                       p->mic + 1, e == HP_OK ? p->resp.pnr_db : 0.0);
+    /* The response to the whole sweep must lie inside the recording; a "latency" that puts
+     * the sweep's end past it means this is a recording of something else (another sweep). */
+    size_t sweep_end = i->start_frame[p->play] + i->sweep_frames;
+    if (e == HP_OK && !p->crosstalk && sweep_end + p->resp.latency_frames > job->rec.frames)
+        return report("%s: no sweep found in channel %u: the best match would end %.2f s after "
+                      "the recording does (a recording of another sweep?)", job->opt.rec_path,
+                      p->mic + 1, (double)(sweep_end + p->resp.latency_frames - job->rec.frames) /
+                      i->rate_hz);
     if (e != HP_OK)
         return report("%s: analysis of channel %u failed: %s", job->opt.rec_path, p->mic + 1,
                       hp_strerror(e));

@@ -153,8 +153,11 @@ int analyze_write(const analyze_job *job)
         rc = write_path(job, set, &job->paths[k]);
     if (!rc)
         rc = write_summary(job, set);
-    if (!rc && hp_outset_commit(set) != HP_OK)
-        rc = hp_cli_fail("analyze", "%s: write failed: %s", job->opt.out_dir, strerror(errno));
+    if (!rc && hp_outset_commit(set) != HP_OK) {
+        const char *name = hp_outset_failed(set);
+        rc = hp_cli_fail("analyze", "%s%s%s: write failed: %s", job->opt.out_dir, name ? "/" : "",
+                         name ? name : "", strerror(errno));
+    }
     hp_outset_free(set);
     return rc;
 }

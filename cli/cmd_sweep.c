@@ -104,6 +104,9 @@ static int check(const sweep_opts *o)
         return hp_cli_fail("sweep", "--f1 %g must be below --f2 %g", c->f1_hz, c->f2_hz);
     if (c->samples && (double)c->samples / c->rate_hz > 600)
         return hp_cli_fail("sweep", "--samples %zu: longer than 600 s", c->samples);
+    if (c->samples && (double)c->samples / c->rate_hz < 0.1)
+        return hp_cli_fail("sweep", "--samples %zu: shorter than 0.1 s (%.0f samples at %g Hz)",
+                           c->samples, 0.1 * c->rate_hz, c->rate_hz);
     return 0;
 }
 

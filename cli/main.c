@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* hpfr: the command-line front end; dispatches to one subcommand per file (cmd_*.c). */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include "cli.h"
@@ -22,6 +23,9 @@ static void overview(FILE *out)
 
 int main(int argc, char **argv)
 {
+    /* A file-size limit must turn into a write error (EFBIG) that is reported and cleaned up,
+     * not a signal that kills us with temporary files left behind. */
+    signal(SIGXFSZ, SIG_IGN);
     if (argc < 2) {
         overview(stderr);
         return HP_EXIT_BAD;

@@ -26,6 +26,7 @@ struct hp_outset {
     size_t n, cap;
     unsigned long seq; /* temporary-name counter */
     int committed;
+    const char *failed; /* name of the file a failed commit stopped at */
 };
 
 /* ---- helpers shared with hp_write_file_atomic ---- */
@@ -315,8 +316,10 @@ static hp_err rename_all(hp_outset *s)
             return HP_ENOMEM;
         int r = rename(e->tmp, final);
         free(final);
-        if (r != 0)
+        if (r != 0) {
+            s->failed = e->name;
             return HP_EIO;
+        }
         e->renamed = 1;
     }
     return HP_OK;
@@ -329,10 +332,10 @@ hp_err hp_outset_commit(hp_outset *s)
     int bad = 0, saved = 0;
     for (size_t i = 0; i < s->n; i++) /* close every stream even after a failure */
         if (sync_entry(&s->e[i]) != 0 && !bad)
-            bad = 1, saved = errno;
+            bad = 1, saved = errno, s->failed = s->e[i].name;
     for (size_t i = 0; i < s->n && !bad; i++)
         if (target_blocked(s, &s->e[i]))
-            bad = 1, saved = errno;
+            bad = 1, saved = errno, s->failed = s->e[i].name;
     if (bad) {
         errno = saved;
         return HP_EIO;
@@ -351,6 +354,11 @@ hp_err hp_outset_commit(hp_outset *s)
         free(parent);
     }
     return err;
+}
+
+const char *hp_outset_failed(const hp_outset *s)
+{
+    return s ? s->failed : NULL;
 }
 
 void hp_outset_free(hp_outset *s)

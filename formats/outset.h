@@ -49,6 +49,10 @@ FILE *hp_outset_fopen(hp_outset *s, const char *name);
  * in place; that is the one case the set cannot undo. errno tells the cause of HP_EIO. */
 hp_err hp_outset_commit(hp_outset *s) HP_WUR;
 
+/* After a failed commit: the name (within the directory) of the file it failed on, or NULL.
+ * Valid until hp_outset_free. */
+const char *hp_outset_failed(const hp_outset *s);
+
 /* Frees the set. If it was not committed: closes open FILEs, unlinks all temporaries and
  * removes the directories hp_outset_new() created, when empty. s may be NULL. */
 void hp_outset_free(hp_outset *s);

@@ -243,11 +243,14 @@ int analyze_run_paths(analyze_job *job)
     }
     for (size_t i = 0; i < nw && !rc; i++)
         started[i] = pthread_create(&tid[i], NULL, work, &wk[i]) == 0;
+    /* Join every worker before freeing any: workers share worker 0's reference spectrum. */
     for (size_t i = 0; i < nw; i++) {
         if (started[i])
             pthread_join(tid[i], NULL);
         else if (!rc)
             work(&wk[i]); /* no thread to be had: do its share here */
+    }
+    for (size_t i = 0; i < nw; i++) {
         if (!rc)
             rc = wk[i].rc;
         ws_free(&wk[i].w);

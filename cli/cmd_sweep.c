@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* hpfr sweep: writes a synchronized exponential sweep as a float WAV with its parameters in
  * the file's comment, so `hpfr analyze` needs nothing else. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,19 +43,17 @@ static int parse(int argc, char **argv, sweep_opts *o)
         {"length", required_argument, 0, 'l'}, {"samples", required_argument, 0, 's'},
         {"level", required_argument, 0, 'v'},  {"channels", required_argument, 0, 'c'},
         {0, 0, 0, 0}};
-    double v, rate = 48000;
+    double v;
     int ch;
-    /* The rate decides the defaults of the others, so find it first. */
-    for (int i = 1; i + 1 < argc; i++)
-        if (!strcmp(argv[i], "--rate") && !hp_cli_number("sweep", "--rate", argv[i + 1], 1, 1e6, &rate))
-            return HP_EXIT_BAD;
-    o->cfg = hp_sweep_cfg_default(rate);
+    o->cfg = hp_sweep_cfg_default(48000);
     opterr = 0;
     optind = 1;
     while ((ch = getopt_long(argc, argv, ":o:", longopts, NULL)) != -1) {
         switch (ch) {
         case 'o': o->out = optarg; break;
-        case 'r': break;
+        case 'r':
+            if (!hp_cli_number("sweep", "--rate", optarg, 1, 1e6, &o->cfg.rate_hz)) return HP_EXIT_BAD;
+            break;
         case '1':
             if (!hp_cli_number("sweep", "--f1", optarg, 0.1, 1e6, &o->cfg.f1_hz)) return HP_EXIT_BAD;
             break;
@@ -84,6 +83,9 @@ static int parse(int argc, char **argv, sweep_opts *o)
     }
     if (hp_cli_extra_args("sweep", argc, argv))
         return HP_EXIT_BAD;
+    /* The default end frequency follows the rate, whichever order the options came in. */
+    if (!o->have_f2)
+        o->cfg.f2_hz = fmin(24000, o->cfg.rate_hz / 2);
     return 0;
 }
 

@@ -208,7 +208,10 @@ static hp_err linear_part(hp_analyzer *a, const double *h, size_t onset, hp_resp
     }
     for (size_t k = 0; k < nb; k++)
         a->power[k] = creal(a->bins[k]) * creal(a->bins[k]) + cimag(a->bins[k]) * cimag(a->bins[k]);
-    e = hp_smooth_spectrum(a->power, nb, df, &c->smooth, c->grid_hz, c->grid_n, r->smooth_db);
+    if (c->smooth.kind == HP_SMOOTH_NONE) /* "none" means the raw values, exactly */
+        memcpy(r->smooth_db, r->raw_db, c->grid_n * sizeof *r->smooth_db);
+    else
+        e = hp_smooth_spectrum(a->power, nb, df, &c->smooth, c->grid_hz, c->grid_n, r->smooth_db);
     if (e != HP_OK)
         return e;
     r->ir_len = w.before + w.after + 1;
@@ -342,7 +345,11 @@ static hp_err locate(hp_analyzer *a, const double *h, const hp_path_opts *o, hp_
         e = hp_ir_find_onset(h, a->n, lo, w.before + w.after + 1, c->onset_db, 1, &on);
         on.onset_index = (size_t)o->onset % a->n;
     } else {
-        e = hp_ir_find_onset(h, a->n, 0, a->n, c->onset_db, frames(c, 0.002) + 1, &on);
+        /* A sweep that stops well below Nyquist band-limits the IR into a sinc whose -13 dB
+         * pre-ringing crosses the -20 dB onset threshold; there the peak (the cross-correlation
+         * maximum) is the better time reference. */
+        size_t back = c->f2_hz < 0.9 * c->rate_hz / 2 ? 0 : frames(c, 0.002) + 1;
+        e = hp_ir_find_onset(h, a->n, 0, a->n, c->onset_db, back, &on);
     }
     if (e != HP_OK)
         return e;

@@ -3,7 +3,7 @@
  * and writes the "recording", plus optionally the model's exact response as truth CSV. Used
  * by the CLI tests and the benchmark; the truth is the filter coefficients, not hpfr output.
  *   simrec IN.wav OUT.wav [--model headphone|flat] [--delay N] [--gain G] [--noise DBFS]
- *          [--a2 X] [--a3 X] [--crosstalk DB] [--mics N] [--loopback] [--nan-at FRAME]
+ *          [--a2 X] [--a3 X] [--crosstalk DB] [--mics N] [--loopback]
  *          [--truth FILE.csv] [--seed S] */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,13 +18,12 @@ typedef struct {
     size_t delay;
     double gain, noise_db, a2, a3, xt_db;
     unsigned mics;
-    long long nan_at;
     uint64_t seed;
 } opts;
 
 static int parse(int argc, char **argv, opts *o)
 {
-    *o = (opts){.delay = 64, .gain = 0.5, .noise_db = -200, .xt_db = -200, .mics = 0, .nan_at = -1, .seed = 1};
+    *o = (opts){.delay = 64, .gain = 0.5, .noise_db = -200, .xt_db = -200, .mics = 0, .seed = 1};
     if (argc < 3)
         return 0;
     o->in = argv[1];
@@ -42,7 +41,6 @@ static int parse(int argc, char **argv, opts *o)
         else if (!strcmp(a, "--a3")) o->a3 = atof(v);
         else if (!strcmp(a, "--crosstalk")) o->xt_db = atof(v);
         else if (!strcmp(a, "--mics")) o->mics = (unsigned)atoi(v);
-        else if (!strcmp(a, "--nan-at")) o->nan_at = atoll(v);
         else if (!strcmp(a, "--truth")) o->truth = v;
         else if (!strcmp(a, "--seed")) o->seed = (uint64_t)atoll(v);
         else return 0;
@@ -110,8 +108,6 @@ int main(int argc, char **argv)
     uint64_t s = o.seed;
     for (size_t i = 0; i < in.frames * chans; i++)
         out.data[i] += noise > 1e-9 ? noise * sim_gauss(&s) : 0;
-    if (o.nan_at >= 0 && (size_t)o.nan_at < in.frames)
-        out.data[(size_t)o.nan_at * chans] = NAN;
     if (hp_audio_write_float(o.out, &out) != HP_OK || (o.truth && !write_truth(&o, &c))) {
         fprintf(stderr, "simrec: cannot write output\n");
         return 2;

@@ -1,0 +1,120 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# make bench: speed and memory of hpfr next to DRC's lsconv, for sweeps of 2^16, 2^18 and 2^20
+# samples at 48 kHz. Prints one figure per line on stdout, "name value unit"; progress and
+# notes go to stderr. Run by the Makefile with HPFR (the hpfr binary) and O (the build
+# directory, holding bench/timecmd, bench/deconv and tests/tools/simrec). glsweep and lsconv
+# come from Debian's drc package and sox from sox, both installed by `make deps`.
+#
+# Figures, for each length N:
+#   deconv_2^K_ms_per_channel    one hp_deconv_run (planned once), median of 15 runs
+#   analyze_2ch_2^K_ms           the whole `hpfr analyze` of a 2-channel recording as a process
+#                                (WAV read to all files written), median wall time of 5-15 runs
+#   analyze_2ch_2^K_peak_rss_mib its peak resident set size (largest ru_maxrss of the runs)
+#   lsconv_1ch_2^K_ms            DRC's lsconv deconvolving one channel of a glsweep sweep of the
+#                                same duration and file length, median wall time, as above
+#   analyze_vs_lsconv_2^K_ratio  the two times divided (target <= 1.0)
+# Targets (issue 2): ratio <= 1.0 at every length, peak RSS <= 128 MiB at 2^20.
+set -eu
+
+: "${HPFR:?set HPFR to the hpfr binary}"
+: "${O:?set O to the build directory}"
+RATE=48000
+# Timed process runs per figure (after one warm-up run) are 15, 9 and 5 for 2^16, 2^18 and
+# 2^20: the short ones scatter more. BENCH_RUNS and BENCH_DECONV_RUNS override the counts.
+DECONV_RUNS=${BENCH_DECONV_RUNS:-15}
+TIMECMD=$O/bench/timecmd
+DECONV=$O/bench/deconv
+SIMREC=$O/tests/tools/simrec
+
+note() { printf 'bench: %s\n' "$*" >&2; }
+fig() { printf '%s %s %s\n' "$1" "$2" "$3"; }
+# Runs a preparation step quietly; on failure shows its output and stops.
+quiet() {
+    if ! "$@" >"$tmp/log" 2>&1; then
+        note "failed: $*"
+        sed 's/^/    /' "$tmp/log" >&2
+        exit 1
+    fi
+}
+calc() { awk "BEGIN { printf \"$1\", $2 }"; }
+
+for t in "$HPFR" "$TIMECMD" "$DECONV" "$SIMREC"; do
+    [ -x "$t" ] || { note "$t is missing: run make bench"; exit 1; }
+done
+for t in glsweep lsconv sox; do
+    command -v "$t" >/dev/null 2>&1 || { note "$t not found: make deps installs drc and sox"; exit 1; }
+done
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/hpfr-bench.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM HUP
+# hpfr caches FFTW wisdom between runs; keep the bench's own cache (primed by each warm-up
+# run) out of the user's.
+HPFR_WISDOM=$tmp/fftw-wisdom
+export HPFR_WISDOM
+
+# Other work on the machine skews every figure; say so rather than print them silently.
+if [ -r /proc/loadavg ]; then
+    read -r load _ </proc/loadavg
+    if [ "$(calc %d "($load >= 0.5)")" = 1 ]; then
+        note "load average $load: other work is running, figures may be high and scattered"
+    fi
+fi
+start=$(date +%s)
+for k in 16 18 20; do
+    n=$((1 << k))
+    case $k in 16) runs=15 ;; 18) runs=9 ;; *) runs=5 ;; esac
+    runs=${BENCH_RUNS:-$runs}
+    note "2^$k samples: deconvolution"
+    r=$("$DECONV" "$n" "$DECONV_RUNS") || { note "2^$k: bench/deconv failed"; exit 1; }
+    read -r med min size <<EOF
+$r
+EOF
+    fig "deconv_2^${k}_ms_per_channel" "$(calc %.2f "$med")" ms
+    note "2^$k: fft size $size, min $min ms"
+
+    note "2^$k: hpfr analyze, 2 channels"
+    quiet "$HPFR" sweep -o "$tmp/s.wav" --samples "$n"
+    quiet "$SIMREC" "$tmp/s.wav" "$tmp/r.wav" --mics 2 --noise -90
+    r=$("$TIMECMD" "$runs" "$HPFR" analyze --sweep "$tmp/s.wav" --rec "$tmp/r.wav" -o "$tmp/out") ||
+        { note "2^$k: hpfr analyze failed (see above)"; exit 1; }
+    read -r ana min rss first cpu <<EOF
+$r
+EOF
+    [ -f "$tmp/out/fr-ch2.csv" ] || { note "hpfr analyze wrote no fr-ch2.csv"; exit 1; }
+    fig "analyze_2ch_2^${k}_ms" "$(calc %.1f "$ana")" ms
+    fig "analyze_2ch_2^${k}_peak_rss_mib" "$(calc %.1f "$rss / 1024")" MiB
+    note "2^$k: analyze min $min ms, first (cold) run $first ms, CPU $cpu ms"
+
+    # lsconv gets a glsweep sweep of the duration hpfr's synchronized sweep really has (f1 L
+    # must be an integer, so at 2^16 it is 14% longer than asked), in a file of the same
+    # length: glsweep puts its silence on both sides, hpfr 0.25 s before and 1 s after. The
+    # sweep parameters sit in the WAV's comment (LIST/INFO ICMT, before the samples), which
+    # sox does not show; read them from the header bytes.
+    meta=$(head -c 65536 "$tmp/s.wav" | LC_ALL=C tr -c '[:print:]' '\n' | grep '^hpfr-sweep 1 ' || true)
+    dur=$(printf '%s\n' "$meta" | sed -n 's/.* T=\([0-9.]*\).*/\1/p')
+    frames=$(printf '%s\n' "$meta" | sed -n 's/.* frames=\([0-9]*\).*/\1/p')
+    if [ -z "$dur" ] || [ -z "$frames" ]; then
+        note "no hpfr metadata in the sweep file; lsconv gets N samples of sweep and 1.25 s of silence"
+        dur=$(calc %.6f "$n / $RATE")
+        frames=$((n + RATE * 5 / 4))
+    fi
+    sil=$(calc %.6f "($frames / $RATE - $dur) / 2")
+    note "2^$k: lsconv, 1 channel ($dur s sweep, $sil s silence each side)"
+    quiet glsweep "$RATE" 0.25 10 24000 "$dur" "$sil" 0.05 0.005 "$tmp/g.pcm" "$tmp/gi.pcm"
+    quiet sox -V1 -t f32 -r "$RATE" -c 1 "$tmp/g.pcm" -e floating-point -b 32 "$tmp/g.wav"
+    quiet "$SIMREC" "$tmp/g.wav" "$tmp/gr.wav" --mics 1 --noise -90
+    quiet sox -V1 "$tmp/gr.wav" -t f32 "$tmp/gr.pcm"
+    r=$("$TIMECMD" "$runs" lsconv "$tmp/gr.pcm" "$tmp/gi.pcm" "$tmp/imp.pcm") ||
+        { note "2^$k: lsconv failed"; exit 1; }
+    read -r ls min rss first cpu <<EOF
+$r
+EOF
+    note "2^$k: lsconv min $min ms, first run $first ms, CPU $cpu ms, peak RSS $((rss / 1024)) MiB"
+    [ -s "$tmp/imp.pcm" ] || { note "lsconv wrote no impulse response"; exit 1; }
+    fig "lsconv_1ch_2^${k}_ms" "$(calc %.1f "$ls")" ms
+    fig "analyze_vs_lsconv_2^${k}_ratio" "$(calc %.2f "$ana / $ls")" ratio
+    rm -rf "$tmp/out" "$tmp"/*.wav "$tmp"/*.pcm
+done
+note "done in $(($(date +%s) - start)) s"

@@ -1,0 +1,275 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# Bad input to `hpfr sweep` and `hpfr analyze`. Every case comes from the tables in
+# tests/bad-input.md (command, case id, expected stderr patterns); see that file for what each
+# row means. An error must exit with status 2, print exactly the expected lines (one, except
+# where a warning comes first), nothing on stdout, and leave the scratch directory as it was:
+# no output, no temporary file, old files untouched.
+# Run by tests/run.sh with HPFR=<hpfr binary> and O=<build dir>.
+set -u
+
+die() { echo "FAIL - $1"; echo "${pass:-0} passed, $((${fail:-0} + 1)) failed"; exit 1; }
+[ -n "${HPFR-}" ] && [ -n "${O-}" ] || die "set HPFR=<hpfr binary> and O=<build dir>"
+HERE=$(cd "$(dirname "$0")" && pwd)
+MD=$HERE/../bad-input.md
+HPFR=$(cd "$(dirname "$HPFR")" && pwd)/$(basename "$HPFR")
+O=$(cd "$O" && pwd)
+SIMREC=$O/tests/tools/simrec
+WAVTOOL=$O/tests/tools/wavtool
+for x in "$HPFR" "$SIMREC" "$WAVTOOL"; do
+    [ -x "$x" ] || die "$x is missing (make O=$O $x)"
+done
+command -v sox >/dev/null 2>&1 || die "sox is not installed"
+[ -r "$MD" ] || die "$MD is missing"
+
+T=$(mktemp -d) || die "mktemp -d failed"
+trap 'chmod -R u+rwx "$T" 2>/dev/null; rm -rf "$T"' EXIT
+trap 'exit 1' INT TERM
+W=$T/w  # the scratch directory the commands run in
+C=$T/c  # captured output, outside W so that it is not part of the snapshot
+mkdir "$W" "$C"
+# hpfr caches FFTW wisdom under ~/.cache; keep the tests off the user's home.
+HPFR_WISDOM=$T/fftw-wisdom
+export HPFR_WISDOM
+
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); echo "ok - $1"; }
+bad() {
+    fail=$((fail + 1))
+    echo "FAIL - $1"
+    if [ -n "${2-}" ]; then printf '%s\n' "$2" | sed 's/^/    /'; fi
+}
+
+# `hpfr` in a table command is this function. AS_NOBODY=1 runs it as an unprivileged user.
+hpfr() {
+    if [ "${AS_NOBODY-0}" = 1 ]; then
+        setpriv --reuid=65534 --regid=65534 --clear-groups "$HPFR" "$@"
+    else
+        "$HPFR" "$@"
+    fi
+}
+
+# ---- fixtures (listed in tests/bad-input.md) ----
+fixtures() {
+    cd "$W" || return 1
+    "$HPFR" sweep -o sweep.wav --samples 65536 >/dev/null &&
+    "$HPFR" sweep -o sweep2.wav --samples 65536 --channels 2 >/dev/null &&
+    "$HPFR" sweep -o sweep44.wav --samples 65536 --rate 44100 >/dev/null &&
+    "$HPFR" sweep -o other.wav --samples 262144 >/dev/null || return 1
+    frames=$(soxi -s sweep.wav 2>/dev/null) || return 1
+    sox -M sweep.wav sweep.wav sweep.wav sweep3.wav 2>/dev/null &&
+    "$WAVTOOL" poke sweep.wav sweep-nan.wav 5000 1 nan &&
+    "$SIMREC" sweep.wav rec.wav --noise -90 &&
+    "$SIMREC" sweep.wav rec2.wav --noise -90 --mics 2 &&
+    "$SIMREC" sweep44.wav rec-44k.wav --noise -90 &&
+    "$SIMREC" other.wav rec-other.wav --noise -90 &&
+    "$SIMREC" sweep2.wav rec-stereo-mono.wav --noise -90 --mics 1 &&
+    sox rec.wav rec-short.wav trim 0 0.5 2>/dev/null &&
+    sox -n -r 48000 -c 1 -e float -b 32 rec-silence.wav trim 0 "${frames}s" &&
+    sox -n -r 48000 -c 1 -e float -b 32 rec-noise.wav synth "${frames}s" whitenoise gain -20 &&
+    sox -n -r 48000 -c 1 -e float -b 32 rec-sine.wav synth "${frames}s" sine 1000 gain -12 &&
+    "$WAVTOOL" poke rec.wav rec-nan.wav 20000 1 nan &&
+    "$WAVTOOL" poke rec2.wav rec-nan2.wav 30000 2 nan &&
+    "$WAVTOOL" poke rec.wav rec-inf.wav 25000 1 inf &&
+    "$WAVTOOL" poke rec.wav rec-ninf.wav 0 1 -inf &&
+    "$WAVTOOL" poke rec.wav c1.wav 40000 1 1.0 &&
+    "$WAVTOOL" poke c1.wav c2.wav 50000 1 -1.0 &&
+    "$WAVTOOL" poke c2.wav rec-clip.wav 60000 1 1.0 &&
+    sox rec.wav rec-gain.wav gain 12 2>/dev/null &&
+    head -c 100000 rec.wav >rec-trunc.wav &&
+    echo "frequency,raw,smoothed,phase" >notwav.wav &&
+    : >empty.wav &&
+    cp rec.wav unreadable.wav && chmod 000 unreadable.wav &&
+    echo "notes" >notes.txt &&
+    cp sweep.wav old.wav &&
+    mkdir olddir out-old out-blocked out-blocked/summary.json &&
+    echo "old results" >out-old/fr.csv && echo "{}" >out-old/summary.json &&
+    echo "old results" >out-blocked/fr.csv &&
+    rm -f c1.wav c2.wav
+}
+(fixtures) || die "could not make the fixtures"
+
+# Everything under W: paths, types and modes, plus size, mtime and checksum of files.
+snapshot() {
+    (
+        cd "$W" &&
+            find . \( -type f -printf '%p f %m %s %T@\n' \) -o \( ! -type f -printf '%p %y %m\n' \) &&
+            find . -type f -exec md5sum {} + 2>/dev/null
+    ) | LC_ALL=C sort
+}
+
+# ---- the table ----
+# One line per row: section (E or W), id, command, pattern cell; tab-separated.
+awk '
+/^## / { sec = ($0 ~ /^## Errors/) ? "E" : ($0 ~ /^## Warnings/) ? "W" : ""; next }
+sec != "" && /^\| `/ {
+    line = $0
+    sub(/^\| /, "", line)
+    sub(/ \|[ \t]*$/, "", line)
+    n = split(line, f, / \| /)
+    if (n != 3) { print "X\tline " NR "\t\t"; next }
+    cmd = f[1]; gsub(/^`|`$/, "", cmd)
+    id = f[2]
+    if (match(id, /^`[^`]+`/)) id = substr(id, 2, RLENGTH - 2); else id = "line " NR
+    print sec "\t" id "\t" cmd "\t" f[3]
+}' "$MD" >"$T/rows"
+
+nrows=$(wc -l <"$T/rows")
+if [ "$nrows" -lt 10 ]; then
+    bad "tests/bad-input.md: expected the Errors and Warnings tables, found $nrows rows"
+fi
+if grep -q '^X' "$T/rows"; then
+    bad "tests/bad-input.md: rows without exactly three cells" "$(grep '^X' "$T/rows" | cut -f2)"
+fi
+dups=$(cut -f2 "$T/rows" | sort | uniq -d)
+if [ -n "$dups" ]; then bad "tests/bad-input.md: duplicate case ids" "$dups"; fi
+
+field() { awk -F '\t' -v id="$1" -v k="$2" '$2 == id { print $k; exit }' "$T/rows"; }
+
+# The pattern cell as one ERE per line ("..." last when more lines may follow).
+patterns() {
+    field "$1" 4 | awk '{
+        n = split($0, p, /<br>/)
+        for (i = 1; i <= n; i++) {
+            s = p[i]
+            gsub(/^[ \t]*`|`[ \t]*$/, "", s)
+            gsub(/\\\|/, "|", s)
+            print s
+        }
+    }'
+}
+
+# Why the stderr in $C/err does not match the patterns of case $1, or nothing.
+check_lines() {
+    patterns "$1" >"$C/pats"
+    more=0
+    if [ "$(tail -n 1 "$C/pats")" = "..." ]; then
+        more=1
+        sed -i '$d' "$C/pats"
+    fi
+    want=$(wc -l <"$C/pats")
+    got=$(wc -l <"$C/err")
+    # A last line without a newline still counts.
+    if [ -s "$C/err" ] && [ "$(tail -c 1 "$C/err" | od -An -c | tr -d ' ')" != '\n' ]; then
+        got=$((got + 1))
+    fi
+    if [ "$more" = 0 ] && [ "$got" -ne "$want" ]; then
+        echo "stderr has $got lines, expected $want"
+    elif [ "$got" -lt "$want" ]; then
+        echo "stderr has $got lines, expected at least $want"
+    fi
+    i=1
+    while [ "$i" -le "$want" ]; do
+        pat=$(sed -n "${i}p" "$C/pats")
+        line=$(sed -n "${i}p" "$C/err")
+        if ! printf '%s\n' "$line" | grep -Eq -e "$pat"; then
+            echo "stderr line $i does not match /$pat/"
+        fi
+        i=$((i + 1))
+    done
+}
+
+# Can a command run as nobody here (for the unreadable-file case when we are root)?
+nobody_ok=0
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1 &&
+    setpriv --reuid=65534 --regid=65534 --clear-groups "$HPFR" --version >/dev/null 2>&1; then
+    chmod 755 "$T" "$W"
+    nobody_ok=1
+fi
+
+for id in $(cut -f2 "$T/rows" | grep -v '^line '); do
+    sec=$(field "$id" 1)
+    cmd=$(field "$id" 3)
+    as_nobody=0
+    if [ "$id" = ana-unreadable ]; then
+        if [ "$(id -u)" -eq 0 ]; then
+            if [ "$nobody_ok" = 1 ]; then
+                as_nobody=1
+            else
+                ok "$id # SKIP running as root, which can read a mode-000 file, and setpriv cannot run hpfr as nobody here"
+                continue
+            fi
+        fi
+    fi
+    before=$(snapshot)
+    (cd "$W" && AS_NOBODY=$as_nobody && eval "$cmd") </dev/null >"$C/out" 2>"$C/err"
+    rc=$?
+    after=$(snapshot)
+    why=$(check_lines "$id")
+    shown="\$ $cmd$( [ "$as_nobody" = 1 ] && echo '   (as nobody)')
+exit status $rc
+stderr:
+$(sed 's/^/  | /' "$C/err")"
+    if [ "$sec" = E ]; then
+        [ "$rc" -eq 2 ] || why="exit status $rc, expected 2${why:+
+$why}"
+        if [ -s "$C/out" ]; then
+            why="${why:+$why
+}stdout is not empty:
+$(sed 's/^/  | /' "$C/out")"
+        fi
+        if [ "$before" != "$after" ]; then
+            why="${why:+$why
+}files changed (< before, > after):
+$(printf '%s\n' "$before" >"$C/b"; printf '%s\n' "$after" >"$C/a"; diff "$C/b" "$C/a" | grep '^[<>]')"
+        fi
+        if [ -z "$why" ]; then
+            ok "$id: exit 2, $(wc -l <"$C/err" | tr -d ' ') stderr line(s) as in bad-input.md, nothing written"
+        else
+            bad "$id" "$why
+$shown"
+        fi
+    else
+        [ "$rc" -eq 0 ] || why="exit status $rc, expected 0${why:+
+$why}"
+        outp=$(printf '%s\n' "$cmd" | sed -n 's/.* -o \([^ )]*\).*/\1/p')
+        if [ -z "$outp" ] || [ ! -e "$W/$outp" ]; then
+            why="${why:+$why
+}output ${outp:-(no -o in the command)} was not written"
+        fi
+        [ -n "$outp" ] && rm -rf "${W:?}/$outp"
+        if [ "$(snapshot)" != "$before" ]; then
+            why="${why:+$why
+}files other than $outp changed"
+        fi
+        if [ -z "$why" ]; then
+            ok "$id: exit 0 with the warning, output written"
+        else
+            bad "$id" "$why
+$shown"
+        fi
+    fi
+    # Restore the fixture tree if a case left something behind, so that later cases
+    # are judged on their own.
+    if [ "$before" != "$(snapshot)" ]; then
+        rm -rf "$W" && mkdir "$W" && (fixtures) || die "could not remake the fixtures after $id"
+        if [ "$nobody_ok" = 1 ]; then chmod 755 "$W"; fi
+    fi
+done
+
+# ---- help and version: exit 0, text on stdout, nothing on stderr ----
+for args in "--help" "-h" "help" "sweep --help" "analyze --help" "help sweep" "help analyze" \
+    "sweep -o x.wav --help" "--version"; do
+    # shellcheck disable=SC2086  # word splitting of args is intended
+    (cd "$W" && "$HPFR" $args) </dev/null >"$C/out" 2>"$C/err"
+    rc=$?
+    if [ "$rc" -eq 0 ] && [ -s "$C/out" ] && [ ! -s "$C/err" ] && [ ! -e "$W/x.wav" ]; then
+        ok "hpfr $args: exit 0, $(wc -l <"$C/out" | tr -d ' ') lines on stdout"
+    else
+        bad "hpfr $args: expected exit 0, text on stdout, empty stderr, nothing written" \
+            "exit status $rc
+stdout: $(head -n 3 "$C/out")
+stderr: $(cat "$C/err")"
+    fi
+done
+for sub in sweep analyze; do
+    if "$HPFR" "$sub" --help | grep -q "^usage: hpfr $sub"; then
+        ok "hpfr $sub --help starts with its usage line"
+    else
+        bad "hpfr $sub --help has no 'usage: hpfr $sub' line"
+    fi
+done
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -4,6 +4,7 @@
 # Results are checked against the model's exact response (simrec --truth: the filter
 # coefficients on hpfr's default 1/48-octave grid), never against an earlier hpfr run.
 # Run by tests/run.sh with HPFR=<hpfr binary> and O=<build dir>.
+TESTS_LIB="$(cd "$(dirname "$0")/.." && pwd)/lib.sh"  # resolved before any cd
 set -u
 
 die() { echo "FAIL - $1"; echo "${pass:-0} passed, $((${fail:-0} + 1)) failed"; exit 1; }
@@ -29,14 +30,8 @@ DELAY=123  # simrec --delay: the latency hpfr must report, to the sample
 FR_HEADER=frequency,raw,smoothed,phase
 THD_HEADER=frequency,thd_percent,thd_db,h2_db,h3_db,h4_db,h5_db
 
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); echo "ok - $1"; }
-bad() {
-    fail=$((fail + 1))
-    echo "FAIL - $1"
-    if [ -n "${2-}" ]; then printf '%s\n' "$2" | sed 's/^/    /'; fi
-}
+# ok/bad and the pass/fail counters.
+. "$TESTS_LIB"
 
 # run DESC CMD...: runs CMD, ok when it exits 0, else FAIL with its output. Returns its status.
 run() {

@@ -6,6 +6,7 @@
 # where a warning comes first), nothing on stdout, and leave the scratch directory as it was:
 # no output, no temporary file, old files untouched.
 # Run by tests/run.sh with HPFR=<hpfr binary> and O=<build dir>.
+TESTS_LIB="$(cd "$(dirname "$0")/.." && pwd)/lib.sh"  # resolved before any cd
 set -u
 
 die() { echo "FAIL - $1"; echo "${pass:-0} passed, $((${fail:-0} + 1)) failed"; exit 1; }
@@ -32,14 +33,8 @@ mkdir "$W" "$C"
 HPFR_WISDOM=$T/fftw-wisdom
 export HPFR_WISDOM
 
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); echo "ok - $1"; }
-bad() {
-    fail=$((fail + 1))
-    echo "FAIL - $1"
-    if [ -n "${2-}" ]; then printf '%s\n' "$2" | sed 's/^/    /'; fi
-}
+# ok/bad and the pass/fail counters.
+. "$TESTS_LIB"
 
 # `hpfr` in a table command is this function. AS_NOBODY=1 runs it as an unprivileged user.
 hpfr() {

@@ -17,7 +17,7 @@ PREFIX ?= /usr/local
 WERROR ?= 1
 
 CC ?= cc
-PKGS := fftw3 sndfile alsa samplerate
+PKGS := fftw3 sndfile alsa samplerate gsl nlopt
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 

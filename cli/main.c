@@ -9,6 +9,9 @@
 static const hp_cmd *const commands[] = {
     &hp_cmd_sweep,
     &hp_cmd_analyze,
+    &hp_cmd_measure,
+    &hp_cmd_sim,
+    &hp_cmd_devices,
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 

@@ -15,6 +15,7 @@ const char *hp_strerror(hp_err err)
     case HP_EFORMAT: return "unsupported or mismatched format";
     case HP_EDEVICE: return "audio device error";
     case HP_ERANGE: return "value out of range";
+    case HP_ECANCELED: return "stopped by the user";
     }
     return "unknown error";
 }

@@ -20,6 +20,7 @@ typedef enum {
     HP_EFORMAT = -7,  /* unsupported or mismatched format (rate, channels) */
     HP_EDEVICE = -8,  /* audio device failure */
     HP_ERANGE = -9,   /* a value is outside what can be represented or measured */
+    HP_ECANCELED = -10, /* stopped by the user (Ctrl-C, q) */
 } hp_err;
 
 /* Static English description of an error code; never NULL. Thread-safe. */

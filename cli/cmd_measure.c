@@ -159,7 +159,9 @@ static int fresh_session(measure_ctx *m)
     if (access(path, F_OK) == 0)
         return hp_cli_fail("measure", "%s already holds a session: add --resume to continue it, "
                            "or choose another -o", o->session_dir);
-    if (mkdir(o->session_dir, 0777) && errno != EEXIST)
+    if (mkdir(o->session_dir, 0777) == 0)
+        m->created_dir = true;
+    else if (errno != EEXIST)
         return hp_cli_fail("measure", "%s: cannot create: %s", o->session_dir, strerror(errno));
     hp_session *s = &m->session;
     snprintf(s->name, sizeof s->name, "%s", o->name ? o->name : "");
@@ -227,7 +229,9 @@ static int prepare(measure_ctx *m, unsigned first)
     measure_close(m);
     if (!rc && !m->opt.resume)
         rc = measure_stim_write(m);
-    if (!rc && !m->opt.resume && hp_session_write(m->opt.session_dir, &m->session) != HP_OK)
+    m->wrote_session = m->wrote_session || !rc;
+    /* Written on --resume too: a new --placements count must survive another interruption. */
+    if (!rc && hp_session_write(m->opt.session_dir, &m->session) != HP_OK)
         rc = hp_cli_fail("measure", "%s/session.json: write failed: %s", m->opt.session_dir,
                          strerror(errno));
     return rc;
@@ -303,6 +307,9 @@ static int run(int argc, char **argv)
                 "problem, continue with hpfr measure -o %s --resume\n", done_count(&m.session),
                 done_count(&m.session) == 1 ? "" : "s", m.opt.session_dir, m.opt.session_dir);
     }
+    /* A session that failed before its first file (level check, devices) leaves nothing. */
+    if (rc && m.created_dir && !m.wrote_session)
+        rmdir(m.opt.session_dir);
     hp_cli_wisdom_save(rc ? NULL : wisdom);
     if (rc)
         free(wisdom);

@@ -42,6 +42,7 @@ typedef struct {
     float *captured;            /* capture_frames x cap.channels */
     hp_session session;
     bool tty_in, tty_err;
+    bool created_dir, wrote_session; /* to leave nothing behind when the set-up fails */
     const char *what;           /* shown on the progress line */
     double started;             /* monotonic seconds at the start of the stream */
     double last_meter;

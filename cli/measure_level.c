@@ -93,6 +93,10 @@ static void print_levels(const measure_ctx *m, const check_result *r, double lev
     printf("level check at %.1f dBFS:\n", level_db);
     for (unsigned c = 0; c < r->inputs; c++) {
         const hp_levels *l = &r->lv[c];
+        if (!isfinite(l->peak_dbfs)) {
+            printf("  input %u (%s): silent\n", c + 1, input_role(m, c));
+            continue;
+        }
         printf("  input %u (%s): peak %6.1f dBFS, noise %6.1f dBFS, SNR %5.1f dB%s\n", c + 1,
                input_role(m, c), l->peak_dbfs, l->noise_dbfs, l->snr_db,
                l->clipped ? "  CLIPS" : "");

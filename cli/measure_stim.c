@@ -16,20 +16,17 @@ static size_t marker_slack(double rate, size_t total)
     return (size_t)(0.2 * rate) + (size_t)ceil((double)total * 1e-3);
 }
 
-static int render_marker(double rate, size_t frames, double *out)
+/* The clock marker: a third of a second of sweep over the band every headphone reproduces. */
+static int plan_marker(double rate, hp_sweep_info *mi)
 {
     hp_sweep_cfg c = hp_sweep_cfg_default(rate);
-    c.samples = frames;
+    c.samples = (size_t)rate / 3;
     c.f1_hz = 100;
     c.f2_hz = fmin(16000, 0.45 * rate);
     c.pre_s = 0;
     c.post_s = 0;
     c.channels = 1;
-    hp_sweep_info mi;
-    if (hp_sweep_plan(&c, &mi) != HP_OK || mi.total_frames > frames ||
-        hp_sweep_render(&mi, out, mi.total_frames) != HP_OK)
-        return -1;
-    return 0;
+    return hp_sweep_plan(&c, mi) == HP_OK ? 0 : -1;
 }
 
 /* --resume plays exactly the sweep the session started with: the one in SESSION/sweep.wav. */
@@ -91,8 +88,11 @@ int measure_stim_build(measure_ctx *m)
     s->markers = m->separate && !o->ref_channel;
     s->seq_start = 0;
     s->play_frames = seq;
+    hp_sweep_info mi;
+    if (s->markers && plan_marker(o->rate_hz, &mi))
+        return hp_cli_fail("measure", "cannot plan the clock marker");
     if (s->markers) {
-        s->marker_frames = rate / 3;
+        s->marker_frames = mi.total_frames;
         s->marker_slack = marker_slack(o->rate_hz, seq + 2 * rate);
         s->marker_pos[0] = rate / 10;
         s->seq_start = s->marker_pos[0] + s->marker_frames + s->marker_slack + rate / 5;
@@ -111,7 +111,7 @@ int measure_stim_build(measure_ctx *m)
         free(marker);
         return hp_cli_fail("measure", "out of memory for a %zu-frame stimulus", s->play_frames);
     }
-    if (s->markers && render_marker(o->rate_hz, s->marker_frames, marker)) {
+    if (s->markers && hp_sweep_render(&mi, marker, mi.total_frames) != HP_OK) {
         free(marker);
         return hp_cli_fail("measure", "cannot render the sweep");
     }

@@ -269,8 +269,21 @@ static int readable(const char *path)
     return path && access(path, R_OK) == 0;
 }
 
+/* alsa-lib prints its own diagnostics on stderr ("ALSA lib pcm.c:2666: Unknown PCM ...");
+ * hpfr reports the failure itself in one line, so they stay quiet unless HPFR_DEBUG is set. */
+static void quiet_alsa(const char *file, int line, const char *fn, int err, const char *fmt, ...)
+{
+    (void)file;
+    (void)line;
+    (void)fn;
+    (void)err;
+    (void)fmt;
+}
+
 const char *hp_pcm_use_simrig_config(void)
 {
+    if (!getenv("HPFR_DEBUG"))
+        snd_lib_error_set_handler(quiet_alsa);
     static char conf[PATH_MAX + 32];
     const char *env = getenv("HPFR_ALSA_CONF");
     if (readable(env)) {

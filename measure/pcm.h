@@ -42,7 +42,8 @@ void hp_pcm_list_rates(snd_pcm_t *pcm, snd_pcm_hw_params_t *hw, char *out, size_
 /* Where ALSA finds the simulated rig: unless ALSA_CONFIG_PATH already names it, adds the
  * hpfr-alsa.conf that sits next to the hpfr executable (build tree) or in ../share/hpfr
  * (installed), or the one $HPFR_ALSA_CONF names. Call before the first snd_* call. Returns
- * the config used, or NULL if none was found (real devices still work). */
+ * the config used, or NULL if none was found (real devices still work). Also silences
+ * alsa-lib's own stderr diagnostics (hpfr reports failures itself) unless HPFR_DEBUG is set. */
 const char *hp_pcm_use_simrig_config(void);
 
 #endif

@@ -1,0 +1,204 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# hpfr measure end to end through ALSA and the simulated rig (a real ALSA device; no mock).
+# Every response is compared with `hpfr sim truth`, the model's exact response computed from
+# its parameters; drift with the DRIFT the rig was given; latency with its LATENCY.
+# Run by tests/run.sh with HPFR=<hpfr binary> and O=<build dir>.
+TESTS_LIB="$(cd "$(dirname "$0")/.." && pwd)/lib.sh"  # resolved before any cd
+set -u
+
+die() { echo "FAIL - $1"; echo "${pass:-0} passed, $((${fail:-0} + 1)) failed"; exit 1; }
+[ -n "${HPFR-}" ] && [ -n "${O-}" ] || die "set HPFR=<hpfr binary> and O=<build dir>"
+HPFR=$(cd "$(dirname "$HPFR")" && pwd)/$(basename "$HPFR")
+O=$(cd "$O" && pwd)
+[ -r "$O/hpfr-alsa.conf" ] || die "the simulated rig is not built (make O=$O)"
+T=$(mktemp -d) || die "mktemp -d failed"
+trap 'rm -rf "$T"' EXIT
+trap 'exit 1' INT TERM
+cd "$T" || die "cd $T"
+HPFR_WISDOM=$T/fftw-wisdom
+export HPFR_WISDOM
+unset HPFR_PLACEMENT ALSA_CONFIG_PATH
+. "$TESTS_LIB"
+
+# maxerr FR.csv TRUTH.csv EAR(2=left,3=right) FMAX: largest |raw - truth| in dB up to FMAX Hz.
+maxerr() {
+    paste -d, "$1" "$2" | awk -F, -v c=$((4 + $3)) -v fmax="$4" '
+        NR == 1 { next }
+        $1 + 0 <= fmax + 0 { d = $2 - $c; if (d < 0) d = -d; if (d > m) { m = d; f = $1 } }
+        END { printf "%.4f dB at %s Hz\n", m, f }'
+}
+
+# check_fr SESSION N TOL FMAX SETTINGS...: both ears of placement N against the truth.
+check_fr() {
+    s=$1 n=$2 tol=$3 fmax=$4
+    shift 4
+    "$HPFR" sim truth --placement "$n" "$@" -o "truth-$n.csv" || { bad "sim truth $n"; return; }
+    for ear in L R; do
+        col=2
+        [ $ear = R ] && col=3
+        e=$(maxerr "$s/placement-$n/fr-$ear.csv" "truth-$n.csv" $col "$fmax")
+        if awk -v e="${e%% *}" -v t="$tol" 'BEGIN { exit !(e <= t) }'; then
+            ok "$s placement $n $ear: within $tol dB of the truth up to $fmax Hz ($e)"
+        else
+            bad "$s placement $n $ear: $e off the truth (limit $tol dB)"
+        fi
+    done
+}
+
+# json_values FILE KEY: every value of "KEY": in the file, one per line.
+json_values() { sed -n "s/.*\"$2\": *\([^,]*\),*$/\1/p" "$1"; }
+
+# --- one device, virtual clock, -90 dBFS noise, 2^18 sweep: 0.05 dB and exact latency ---
+if "$HPFR" measure -D 'hpfr_sim:LATENCY=100,SEED=3' -o one --placements 3 --samples 262144 \
+    --name 'Sim "closed" \ test' </dev/null >one.log 2>&1; then
+    ok "measure -D hpfr_sim: 3 placements"
+    for n in 1 2 3; do
+        check_fr one $n 0.05 20000 SEED=3
+    done
+    lat=$(json_values one/session.json latency_frames | sort -u | tr '\n' ' ')
+    [ "$lat" = "100 " ] && ok "latency exactly 100 frames in every placement" ||
+        bad "latency: $lat (want 100)"
+    grep -q '"status": "done"' one/session.json && [ -f one/placement-3/capture.wav ] &&
+        [ -f one/sweep.wav ] && ok "session.json, sweep.wav and capture.wav written" ||
+        bad "session files missing"
+    grep -q '"name": "Sim \\"closed\\" \\\\ test"' one/session.json &&
+        ok "--name recorded, escaped" || bad "--name not recorded" "$(grep name one/session.json)"
+else
+    bad "measure -D hpfr_sim" "$(cat one.log)"
+fi
+
+# --- separate devices, +-50 ppm: drift within 1 ppm, FR within 0.1 dB after correction ---
+for d in 50 -50; do
+    if "$HPFR" measure -D hpfr_sim --capture-device "hpfr_sim:DRIFT=$d" -o "drift$d" \
+        --placements 1 --samples 262144 </dev/null >drift.log 2>&1; then
+        got=$(json_values "drift$d/session.json" drift_ppm)
+        if awk -v g="$got" -v d="$d" 'BEGIN { e = g - d; exit !(e < 1 && e > -1) }'; then
+            ok "drift $d ppm estimated as $got ppm"
+        else
+            bad "drift $d ppm estimated as '$got'"
+        fi
+        check_fr "drift$d" 1 0.1 20000
+        [ -f "drift$d/placement-1/capture-raw.wav" ] && ok "raw capture kept beside the corrected one" ||
+            bad "capture-raw.wav missing"
+    else
+        bad "measure with --capture-device DRIFT=$d" "$(cat drift.log)"
+    fi
+done
+
+# --- a loopback reference channel removes latency and drift by division ---
+if "$HPFR" measure -D hpfr_sim --capture-device 'hpfr_sim:DRIFT=50,LOOPBACK=1' --ref-channel 3 \
+    -o loop --placements 1 --samples 262144 </dev/null >loop.log 2>&1; then
+    check_fr loop 1 0.1 20000
+else
+    bad "measure --ref-channel 3 with a loopback" "$(cat loop.log)"
+fi
+
+# --- faults ---
+if "$HPFR" measure -D 'hpfr_sim:FAULTS=xrun@100000' -o xrun --placements 1 --samples 65536 \
+    </dev/null >xrun.log 2>&1; then
+    x=$(json_values xrun/session.json xruns)
+    [ "$x" = 1 ] && grep -q "running it again" xrun.log && ok "an xrun re-runs the sweep and is recorded (xruns: 1)" ||
+        bad "xrun not recorded" "$(cat xrun.log xrun/session.json)"
+    check_fr xrun 1 0.1 20000
+else
+    bad "measure with an xrun" "$(cat xrun.log)"
+fi
+
+"$HPFR" measure -D 'hpfr_sim:FAULTS=dead@2' -o dead --samples 65536 </dev/null >dead.log 2>&1
+rc=$?
+[ $rc -eq 2 ] && grep -q "input 2 (right mic) is silent" dead.log && [ ! -e dead ] &&
+    ok "a dead channel is named, exit 2, nothing written" || bad "dead channel (rc $rc)" "$(cat dead.log)"
+
+"$HPFR" measure -D 'hpfr_sim:FAULTS=clip@30' -o clip --samples 65536 </dev/null >clip.log 2>&1
+rc=$?
+sug=$(sed -n 's/.*use --level \(-[0-9.]*\).*/\1/p' clip.log)
+if [ $rc -eq 2 ] && [ -n "$sug" ]; then
+    ok "clipping refused with a suggested level ($sug dBFS)"
+    # The suggestion must work: measured at that level, nothing clips.
+    "$HPFR" measure -D 'hpfr_sim:FAULTS=clip@30' -o clip --samples 65536 --level "$sug" \
+        --placements 1 </dev/null >clip2.log 2>&1 && ok "the suggested level measures without clipping" ||
+        bad "suggested level $sug still fails" "$(cat clip2.log)"
+else
+    bad "clipping (rc $rc)" "$(cat clip.log)"
+fi
+
+"$HPFR" measure -D 'hpfr_sim:FAULTS=busy' -o busy --samples 65536 </dev/null >busy.log 2>&1
+[ $? -eq 2 ] && grep -q "busy" busy.log && ok "a busy device is a clear error" || bad "busy" "$(cat busy.log)"
+
+# Disconnect during placement 3: 1-2 intact, clear error, --resume completes.
+"$HPFR" measure -D hpfr_sim -o gone --placements 2 --samples 65536 </dev/null >/dev/null 2>&1
+"$HPFR" measure -D 'hpfr_sim:FAULTS=disconnect@100000' -o gone --placements 4 --resume \
+    </dev/null >gone.log 2>&1
+rc=$?
+if [ $rc -eq 2 ] && grep -q "disappeared" gone.log && grep -q "2 placements saved" gone.log; then
+    ok "a device that disappears: clear error, completed placements kept"
+else
+    bad "disconnect (rc $rc)" "$(cat gone.log)"
+fi
+[ "$(grep -c '"status": "done"' gone/session.json)" = 2 ] && ok "session.json lists placements 1-2" ||
+    bad "session.json after the disconnect" "$(cat gone/session.json)"
+if "$HPFR" measure -D hpfr_sim -o gone --resume </dev/null >resume.log 2>&1 &&
+    [ "$(grep -c '"status": "done"' gone/session.json)" = 4 ]; then
+    ok "--resume completes the session (4 placements)"
+    check_fr gone 4 0.1 20000
+else
+    bad "--resume after the disconnect" "$(cat resume.log)"
+fi
+
+# SIGKILL during placement 3 (real-time rig, so placement 3 takes a while).
+"$HPFR" measure -D 'hpfr_sim_rt:SPEED=4' -o killed --placements 4 --samples 65536 </dev/null \
+    >kill.log 2>&1 &
+pid=$!
+i=0
+while [ $i -lt 400 ] && [ "$(grep -c '"status": "done"' killed/session.json 2>/dev/null)" != 2 ]; do
+    sleep 0.05
+    i=$((i + 1))
+done
+sleep 0.2
+kill -9 $pid 2>/dev/null
+wait $pid 2>/dev/null
+done_now=$(grep -c '"status": "done"' killed/session.json 2>/dev/null)
+if [ "$done_now" = 2 ] && [ -s killed/placement-1/fr-L.csv ] && [ -s killed/placement-2/fr-R.csv ]; then
+    ok "SIGKILL during placement 3 leaves placements 1-2 intact"
+    check_fr killed 2 0.1 20000
+    "$HPFR" analyze --sweep killed/sweep.wav --rec killed/placement-2/capture.wav -o reanalyzed \
+        >/dev/null 2>&1 && ok "placement 2's capture is still a valid recording" || bad "capture of placement 2 unreadable"
+    "$HPFR" measure -D hpfr_sim -o killed --resume </dev/null >kres.log 2>&1 &&
+        [ "$(grep -c '"status": "done"' killed/session.json)" = 4 ] &&
+        ok "--resume after SIGKILL completes the session" || bad "--resume after SIGKILL" "$(cat kres.log)"
+else
+    bad "SIGKILL during placement 3: $done_now placements recorded" "$(cat kill.log)"
+fi
+
+# --level auto: 6 dB of headroom.
+if "$HPFR" measure -D hpfr_sim -o auto --level auto --placements 1 --samples 65536 </dev/null \
+    >auto.log 2>&1; then
+    peak=$(sed -n 's/.*input 1 (left mic): peak *\(-[0-9.]*\) dBFS.*/\1/p' auto.log | tail -n 1)
+    awk -v p="$peak" 'BEGIN { exit !(p <= -6 && p > -6.5) }' &&
+        ok "--level auto leaves 6 dB of headroom (peak $peak dBFS)" || bad "--level auto peak $peak" "$(cat auto.log)"
+else
+    bad "--level auto" "$(cat auto.log)"
+fi
+
+# Bad usage.
+if grep -q '^ *[0-9]' /proc/asound/cards 2>/dev/null; then
+    ok "# skipped: this machine has a sound card, so no -D means \"default\""
+else
+    "$HPFR" measure -o nodev --samples 65536 </dev/null >nodev.log 2>&1
+    [ $? -eq 2 ] && grep -q "hpfr_sim" nodev.log && [ "$(wc -l <nodev.log)" -eq 1 ] &&
+        ok "no sound card and no -D: one line pointing at -D hpfr_sim" || bad "no -D" "$(cat nodev.log)"
+fi
+"$HPFR" measure -D hpfr_sim -o one --samples 65536 </dev/null >again.log 2>&1
+[ $? -eq 2 ] && grep -q -- "--resume" again.log && ok "an existing session needs --resume" ||
+    bad "existing session" "$(cat again.log)"
+"$HPFR" measure -D nosuchpcm -o x --samples 65536 </dev/null >nopcm.log 2>&1
+[ $? -eq 2 ] && grep -q "nosuchpcm" nopcm.log && [ "$(wc -l <nopcm.log)" -eq 1 ] && ok "an unknown PCM is named in one line" || bad "unknown PCM" "$(cat nopcm.log)"
+
+# hpfr devices lists the rig with what it offers.
+"$HPFR" devices >dev.log 2>&1 && grep -q "hpfr_sim " dev.log && grep -q "44100, 48000, 88200, 96000, 192000" dev.log &&
+    grep -q "FLOAT_LE S32_LE S24_3LE S16_LE" dev.log && ok "hpfr devices lists hpfr_sim's rates, formats, channels" ||
+    bad "hpfr devices" "$(cat dev.log)"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

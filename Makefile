@@ -112,6 +112,7 @@ bench: deps
 
 _bench: all $(TOOL_BIN) $(BENCH_BIN)
 	@HPFR=$(HPFR) O=$(O) sh bench/run.sh
+	@HPFR=$(HPFR) O=$(O) sh bench/measure.sh
 
 demo: deps
 	@$(MAKE) --no-print-directory _demo
@@ -119,9 +120,14 @@ demo: deps
 _demo: all
 	@HPFR=$(HPFR) O=$(O) sh scripts/demo.sh
 
+# The simulated rig goes with it: the plugin under lib/hpfr and a config naming that path under
+# share/hpfr, where hpfr looks for it (../share/hpfr next to its bin directory).
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/hpfr $(DESTDIR)$(PREFIX)/share/hpfr
 	install -m 755 $(HPFR) $(DESTDIR)$(PREFIX)/bin/hpfr
+	install -m 644 $(SIMRIG_SO) $(DESTDIR)$(PREFIX)/lib/hpfr/
+	sed 's|"$(abspath $(SIMRIG_SO))"|"$(PREFIX)/lib/hpfr/$(notdir $(SIMRIG_SO))"|' $(SIMRIG_CONF) \
+	  > $(DESTDIR)$(PREFIX)/share/hpfr/hpfr-alsa.conf
 
 clean:
 	rm -rf build build-san demo-out

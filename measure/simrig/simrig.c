@@ -9,7 +9,8 @@
  * (file for a rig shared between processes; default: this process only), RIG (rig name;
  * default hpfr_sim or hpfr_sim_rt), SPEED (real-time factor, 1), GRACE (ms the virtual clock
  * waits for the other direction before letting it xrun, 200), LINK (ms within which a
- * real-time capture start adopts the running playback's start, 50). The placement is
+ * real-time capture start adopts the running playback's start, 50), FORMATS and RATES (what
+ * the device offers, '/'-separated; default all four formats and five rates). The placement is
  * PLACEMENT, else $HPFR_PLACEMENT at open, else 1. The acoustic model is taken from the first
  * PCM opened on an idle rig; LATENCY, NOISE, DRIFT, LOOPBACK and the dead/clip faults from the
  * capture PCM's own arguments; xrun/disconnect faults from each PCM's own. */
@@ -202,6 +203,39 @@ static int copy_arg(char *dst, size_t n, const char *id, const char *v)
     return 1;
 }
 
+static const unsigned all_formats[] = {SND_PCM_FORMAT_FLOAT_LE, SND_PCM_FORMAT_S32_LE,
+                                       SND_PCM_FORMAT_S24_3LE, SND_PCM_FORMAT_S16_LE};
+static const unsigned all_rates[] = {44100, 48000, 88200, 96000, 192000};
+
+/* FORMATS=S16_LE/S24_3LE or RATES=44100/96000: a device offering less, to exercise format
+ * negotiation and the "rate not offered" path of a client. Items are separated by '/'. */
+static int list_arg(const char *id, const char *v, bool formats, unsigned *out, unsigned *n,
+                    unsigned max)
+{
+    char buf[128];
+    if (!*v)
+        return 1;
+    if (strlen(v) >= sizeof buf)
+        return bad_arg(id, v, "too long");
+    strcpy(buf, v);
+    *n = 0;
+    for (char *save = NULL, *t = strtok_r(buf, "/", &save); t; t = strtok_r(NULL, "/", &save)) {
+        unsigned val = 0;
+        bool found = false;
+        for (unsigned i = 0; i < (formats ? 4u : 5u) && !found; i++) {
+            val = formats ? all_formats[i] : all_rates[i];
+            found = formats ? !strcasecmp(t, snd_pcm_format_name((snd_pcm_format_t)val))
+                            : (unsigned)atoi(t) == val;
+        }
+        if (!found || *n == max)
+            return bad_arg(id, v, formats ? "expected FLOAT_LE, S32_LE, S24_3LE or S16_LE, "
+                                            "separated by /"
+                                          : "expected rates among 44100/48000/88200/96000/192000");
+        out[(*n)++] = val;
+    }
+    return 1;
+}
+
 /* Plugin-only keys. Returns 1 when consumed, 0 for a model key, negative for a bad value. */
 static int plugin_key(sr_opts *o, const char *id, const char *v)
 {
@@ -214,6 +248,10 @@ static int plugin_key(sr_opts *o, const char *id, const char *v)
         return copy_arg(o->state_path, sizeof o->state_path, id, v);
     } else if (!strcasecmp(id, "RIG")) {
         return copy_arg(o->rig_name, sizeof o->rig_name, id, v);
+    } else if (!strcasecmp(id, "FORMATS")) {
+        return list_arg(id, v, true, o->formats, &o->nformats, 4);
+    } else if (!strcasecmp(id, "RATES")) {
+        return list_arg(id, v, false, o->rates, &o->nrates, 5);
     } else if (!strcasecmp(id, "SPEED")) {
         if (*v && !number_in(v, 0.001, 1000, &o->speed))
             return bad_arg(id, v, "expected a speed factor between 0.001 and 1000");
@@ -305,17 +343,18 @@ static int set_constraints(sr_pcm *pc)
 {
     static const unsigned access[] = {SND_PCM_ACCESS_RW_INTERLEAVED,
                                       SND_PCM_ACCESS_MMAP_INTERLEAVED};
-    static const unsigned formats[] = {SND_PCM_FORMAT_FLOAT_LE, SND_PCM_FORMAT_S32_LE,
-                                       SND_PCM_FORMAT_S24_3LE, SND_PCM_FORMAT_S16_LE};
-    static const unsigned rates[] = {44100, 48000, 88200, 96000, 192000};
+    const unsigned *formats = pc->opt.nformats ? pc->opt.formats : all_formats;
+    const unsigned *rates = pc->opt.nrates ? pc->opt.rates : all_rates;
+    unsigned nformats = pc->opt.nformats ? pc->opt.nformats : 4;
+    unsigned nrates = pc->opt.nrates ? pc->opt.nrates : 5;
     unsigned ch = pc->dir == SR_CAP && pc->args.loopback ? 3 : 2;
     snd_pcm_ioplug_t *io = &pc->io;
     int err;
     /* Byte limits like a USB interface's: 256 B..256 KiB periods, 1 KiB..512 KiB buffers. */
     if ((err = snd_pcm_ioplug_set_param_list(io, SND_PCM_IOPLUG_HW_ACCESS, 2, access)) < 0 ||
-        (err = snd_pcm_ioplug_set_param_list(io, SND_PCM_IOPLUG_HW_FORMAT, 4, formats)) < 0 ||
+        (err = snd_pcm_ioplug_set_param_list(io, SND_PCM_IOPLUG_HW_FORMAT, nformats, formats)) < 0 ||
         (err = snd_pcm_ioplug_set_param_list(io, SND_PCM_IOPLUG_HW_CHANNELS, 1, &ch)) < 0 ||
-        (err = snd_pcm_ioplug_set_param_list(io, SND_PCM_IOPLUG_HW_RATE, 5, rates)) < 0 ||
+        (err = snd_pcm_ioplug_set_param_list(io, SND_PCM_IOPLUG_HW_RATE, nrates, rates)) < 0 ||
         (err = snd_pcm_ioplug_set_param_minmax(io, SND_PCM_IOPLUG_HW_PERIOD_BYTES, 256,
                                                256 * 1024)) < 0 ||
         (err = snd_pcm_ioplug_set_param_minmax(io, SND_PCM_IOPLUG_HW_BUFFER_BYTES, 1024,

@@ -78,6 +78,8 @@ typedef struct {
     double speed;
     unsigned grace_ms, link_ms;
     char state_path[200];
+    unsigned formats[4], nformats;  /* FORMATS: offered sample formats (0 = all four) */
+    unsigned rates[5], nrates;      /* RATES: offered rates (0 = all five) */
     char rig_name[48];
 } sr_opts;
 

@@ -68,6 +68,21 @@ else
     bad "measure -D hpfr_sim" "$(cat one.log)"
 fi
 
+# --- format negotiation: a device offering only integer formats is measured as accurately ---
+for f in S24_3LE S16_LE; do
+    if "$HPFR" measure -D "hpfr_sim:FORMATS=S32_LE/$f,SEED=5" --capture-device "hpfr_sim:FORMATS=$f,SEED=5" \
+        -o "fmt$f" --placements 1 --samples 262144 </dev/null >fmt.log 2>&1; then
+        grep -q "\"format\": \"$f\"" "fmt$f/session.json" && ok "capture negotiated as $f" ||
+            bad "format $f not used" "$(cat "fmt$f/session.json")"
+        check_fr "fmt$f" 1 0.05 20000 SEED=5
+    else
+        bad "measure with only $f offered" "$(cat fmt.log)"
+    fi
+done
+"$HPFR" measure -D 'hpfr_sim:RATES=44100/96000' -o rates --samples 65536 </dev/null >rates.log 2>&1
+[ $? -eq 2 ] && grep -q "rate 48000 Hz is not offered for playback; this device offers 44100, 96000 Hz" rates.log &&
+    ok "a rate the device does not offer: error listing the rates it does" || bad "rates" "$(cat rates.log)"
+
 # --- separate devices, +-50 ppm: drift within 1 ppm, FR within 0.1 dB after correction ---
 for d in 50 -50; do
     if "$HPFR" measure -D hpfr_sim --capture-device "hpfr_sim:DRIFT=$d" -o "drift$d" \

@@ -196,6 +196,22 @@ else
     bad "--level auto" "$(cat auto.log)"
 fi
 
+# At a terminal: a prompt before each placement; Enter measures, s skips, q stops (resumable).
+if command -v script >/dev/null 2>&1; then
+    printf '\ns\nq\n' | timeout 60 script -qec "'$HPFR' measure -D hpfr_sim -o tty --placements 4 --samples 65536" \
+        /dev/null >tty.log 2>&1
+    n_prompts=$(grep -o "re-seat the headphones and press Enter" tty.log | wc -l)
+    if [ "$n_prompts" = 3 ] && grep -q '"status": "skipped"' tty/session.json &&
+        [ "$(grep -c '"status": "done"' tty/session.json)" = 1 ] && grep -q -- "--resume" tty.log; then
+        ok "prompts at a terminal: Enter measured placement 1, s skipped 2, q stopped before 3"
+    else
+        bad "prompts ($n_prompts)" "$(tr '\r' '\n' <tty.log | tail -n 20)"
+    fi
+    grep -q "in1 \[" tty.log && ok "a live line with input meters at a terminal" || bad "no input meters" "$(cat tty.log)"
+else
+    bad "script (util-linux) is needed for the terminal test"
+fi
+
 # Bad usage.
 if grep -q '^ *[0-9]' /proc/asound/cards 2>/dev/null; then
     ok "# skipped: this machine has a sound card, so no -D means \"default\""

@@ -15,6 +15,7 @@ typedef struct {
     hp_smooth_cfg smooth;
     double left_ms, right_ms;
     int allow_clipping;
+    unsigned ears;              /* left-then-right sweeps: 1 left only, 2 right only, 0 both */
 } analyze_opts;
 
 typedef struct {

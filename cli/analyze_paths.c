@@ -181,10 +181,16 @@ static void plan_paths(analyze_job *job)
 {
     if (job->info.channels == 2) {
         unsigned m0 = mic_channel(job, 0), m1 = mic_channel(job, 1);
-        add_path(job, "-L", 0, m0, 0);
-        add_path(job, "L", 1, m1, 0);
-        add_path(job, "-R", 0, m1, 1);
-        add_path(job, "R", 1, m0, 1);
+        /* One ear alone (--channels L or R in measure): the other ear's microphone may not
+         * even be there, so no crosstalk path either. */
+        if (job->opt.ears != 2)
+            add_path(job, "-L", 0, m0, 0);
+        if (!job->opt.ears)
+            add_path(job, "L", 1, m1, 0);
+        if (job->opt.ears != 1)
+            add_path(job, "-R", 0, m1, 1);
+        if (!job->opt.ears)
+            add_path(job, "R", 1, m0, 1);
         return;
     }
     unsigned mics = job->rec.channels - (job->opt.ref_channel ? 1 : 0);
@@ -208,7 +214,7 @@ static void *work(void *arg)
         analyze_path *direct = &job->paths[wk->first], *xt = &job->paths[wk->first + 1];
         if (!wk->rc)
             wk->rc = run_path(job, &wk->w, direct, -1);
-        if (!wk->rc)
+        if (!wk->rc && wk->first + 1 < job->npaths && xt->crosstalk)
             wk->rc = run_path(job, &wk->w, xt, (long long)direct->resp.latency_frames);
         return NULL;
     }
@@ -224,12 +230,14 @@ int analyze_run_paths(analyze_job *job)
     int started[MAX_WORKERS] = {0}, rc = 0;
     plan_paths(job);
     int stereo = job->info.channels == 2;
-    size_t nw = stereo ? 2 : (job->npaths < MAX_WORKERS ? job->npaths : MAX_WORKERS);
+    /* A left-then-right sweep: one worker per ear measured, each owning its direct and
+     * crosstalk paths. */
+    size_t nw = stereo ? (job->npaths + 1) / 2 : (job->npaths < MAX_WORKERS ? job->npaths : MAX_WORKERS);
     memset(wk, 0, sizeof wk);
     reported = 0;
     for (size_t i = 0; i < nw && !rc; i++) {
         wk[i] = (worker){.job = job, .first = stereo ? 2 * i : i, .stride = nw,
-                         .play = stereo ? (unsigned)i : 0, .stereo = stereo};
+                         .play = stereo ? job->paths[2 * i].play : 0, .stereo = stereo};
         rc = ws_init(job, &wk[i].w);
     }
     /* A mono sweep: every worker divides by the same reference, so compute it once. */

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "cli.h"
@@ -39,11 +40,17 @@ static const char usage[] =
 enum { O_CAPDEV = 256, O_PLACEMENTS, O_CHANNELS, O_REF, O_RATE, O_LENGTH, O_SAMPLES, O_F1, O_F2,
        O_LEVEL, O_NAME, O_YES, O_RESUME };
 
-static int parse_channels(const char *s)
+static int parse_channels(const char *s, unsigned *ears)
 {
-    if (!strcmp(s, "L,R") || !strcmp(s, "l,r"))
-        return 0;
-    return hp_cli_fail("measure", "--channels %s: only L,R (left, then right) is supported", s);
+    if (!strcasecmp(s, "L,R"))
+        *ears = 0;
+    else if (!strcasecmp(s, "L"))
+        *ears = 1;
+    else if (!strcasecmp(s, "R"))
+        *ears = 2;
+    else
+        return hp_cli_fail("measure", "--channels %s: use L,R (left, then right), L or R", s);
+    return 0;
 }
 
 static int parse(int argc, char **argv, measure_opts *o)
@@ -76,7 +83,7 @@ static int parse(int argc, char **argv, measure_opts *o)
             o->placements_given = true;
             break;
         case O_CHANNELS:
-            if (parse_channels(optarg))
+            if (parse_channels(optarg, &o->ears))
                 return HP_EXIT_BAD;
             break;
         case O_REF:
@@ -195,6 +202,7 @@ static int load_session(measure_ctx *m)
         o->capture_device = s->capture;
     if (!o->ref_channel)
         o->ref_channel = s->ref_channel;
+    o->ears = s->ears;
     if (o->placements_given)
         m->session.planned = o->placements;
     return 0;
@@ -210,6 +218,7 @@ static void record_devices(measure_ctx *m)
     snprintf(s->format, sizeof s->format, "%s", hp_pcm_format_name(&m->cap));
     s->inputs = m->cap.channels;
     s->ref_channel = m->opt.ref_channel;
+    s->ears = m->opt.ears;
     s->f1_hz = m->stim.info.f1_hz;
     s->f2_hz = m->stim.info.f2_hz;
     s->level_dbfs = m->opt.level_db;

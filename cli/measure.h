@@ -14,6 +14,7 @@ typedef struct {
     unsigned placements;
     bool placements_given;
     int ref_channel;            /* 1-based; 0 = none */
+    unsigned ears;              /* --channels: 1 left only, 2 right only, 0 both */
     double rate_hz, length_s, f1_hz, f2_hz;
     size_t samples;
     double level_db;

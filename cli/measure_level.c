@@ -18,7 +18,8 @@
 
 typedef struct {
     hp_levels lv[HP_DUPLEX_MAX_CH];
-    unsigned inputs;
+    bool checked[HP_DUPLEX_MAX_CH];
+    unsigned inputs;        /* capture channels */
     double worst_peak;  /* highest peak over the checked inputs */
     bool clipped;
 } check_result;
@@ -31,11 +32,15 @@ static const char *input_role(const measure_ctx *m, unsigned c)
     return mic == 0 ? "left mic" : mic == 1 ? "right mic" : "extra input";
 }
 
-/* The inputs that must carry sound: the two ear microphones and the loopback reference. */
-static unsigned checked_inputs(const measure_ctx *m)
+/* The inputs that must carry sound: the microphones of the ears measured and the loopback. */
+static bool is_checked(const measure_ctx *m, unsigned c)
 {
-    unsigned n = 2 + (m->opt.ref_channel ? 1 : 0);
-    return n < m->cap.channels ? n : m->cap.channels;
+    const char *role = input_role(m, c);
+    if (!strcmp(role, "left mic"))
+        return m->opt.ears != 2;
+    if (!strcmp(role, "right mic"))
+        return m->opt.ears != 1;
+    return !strcmp(role, "loopback reference");
 }
 
 static int run_check(measure_ctx *m, double level_db, check_result *r)
@@ -59,7 +64,9 @@ static int run_check(measure_ctx *m, double level_db, check_result *r)
     if (!mono || !play || hp_sweep_render(&info, mono, info.total_frames) != HP_OK)
         rc = hp_cli_fail("measure", "out of memory for the level check");
     for (size_t i = 0; !rc && i < info.total_frames; i++)
-        play[i * pch] = play[i * pch + 1] = (float)mono[i];
+        for (unsigned c2 = 0; c2 < 2; c2++)
+            if (!m->opt.ears || m->opt.ears == c2 + 1)
+                play[i * pch + c2] = (float)mono[i];
     char what[64];
     snprintf(what, sizeof what, "level check %.1f dBFS", level_db);
     size_t cap_frames = info.total_frames + (size_t)m->opt.rate_hz / 10;
@@ -73,14 +80,15 @@ static int run_check(measure_ctx *m, double level_db, check_result *r)
      * in. Signal: the sweep, shifted by up to 0.2 s of latency. */
     size_t pre = info.start_frame[0], noise_end = pre * 4 / 5;
     size_t sig_end = pre + info.sweep_frames;
-    r->inputs = checked_inputs(m);
+    r->inputs = m->cap.channels;
     r->worst_peak = -INFINITY;
     r->clipped = false;
     for (unsigned ch = 0; ch < m->cap.channels; ch++) {
         if (hp_levels_measure(m->captured + ch, m->cap.channels, cap_frames, noise_end, pre,
                               sig_end, &r->lv[ch]) != HP_OK)
             return hp_cli_fail("measure", "level check: capture too short");
-        if (ch < r->inputs) {
+        r->checked[ch] = is_checked(m, ch);
+        if (r->checked[ch]) {
             r->worst_peak = fmax(r->worst_peak, r->lv[ch].peak_dbfs);
             r->clipped |= r->lv[ch].clipped > 0;
         }
@@ -93,6 +101,8 @@ static void print_levels(const measure_ctx *m, const check_result *r, double lev
     printf("level check at %.1f dBFS:\n", level_db);
     for (unsigned c = 0; c < r->inputs; c++) {
         const hp_levels *l = &r->lv[c];
+        if (!r->checked[c])
+            continue;
         if (!isfinite(l->peak_dbfs)) {
             printf("  input %u (%s): silent\n", c + 1, input_role(m, c));
             continue;
@@ -129,6 +139,8 @@ static int judge(const measure_ctx *m, const check_result *r)
 {
     for (unsigned c = 0; c < r->inputs; c++) {
         const hp_levels *l = &r->lv[c];
+        if (!r->checked[c])
+            continue;
         if (!(l->peak_dbfs > SILENT_DBFS))
             return hp_cli_fail("measure", "input %u (%s) is silent: is the microphone plugged in "
                                "and powered?", c + 1, input_role(m, c));
@@ -160,7 +172,7 @@ int measure_level_check(measure_ctx *m)
     print_levels(m, &r, m->opt.level_db);
     if (r.clipped) {
         unsigned c = 0;
-        while (c + 1 < r.inputs && !r.lv[c].clipped)
+        while (c + 1 < r.inputs && !(r.checked[c] && r.lv[c].clipped))
             c++;
         double suggest = level_for_headroom(m, m->opt.level_db - 20, &rc);
         if (rc)

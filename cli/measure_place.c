@@ -79,6 +79,7 @@ static int analyse(measure_ctx *m, const char *dir, hp_placement *rec)
     job.opt.rec_path = capture;
     job.opt.out_dir = dir;
     job.opt.ref_channel = m->opt.ref_channel;
+    job.opt.ears = m->opt.ears;
     job.opt.smooth = hp_smooth_cfg_default();
     job.opt.left_ms = 5;
     job.opt.right_ms = 500;

@@ -115,10 +115,12 @@ int measure_stim_build(measure_ctx *m)
         free(marker);
         return hp_cli_fail("measure", "cannot render the sweep");
     }
-    /* Outputs 1 and 2 are the left and right drivers; any further outputs stay silent. */
+    /* Outputs 1 and 2 are the left and right drivers; any further outputs stay silent, and so
+     * does a driver --channels leaves out (its sweep's slot in the sequence passes quietly). */
     for (size_t i = 0; i < seq; i++)
         for (unsigned c2 = 0; c2 < 2; c2++)
-            s->play[(s->seq_start + i) * pch + c2] = (float)s->sequence[2 * i + c2];
+            if (!o->ears || o->ears == c2 + 1)
+                s->play[(s->seq_start + i) * pch + c2] = (float)s->sequence[2 * i + c2];
     for (int k = 0; s->markers && k < 2; k++)
         for (size_t i = 0; i < s->marker_frames; i++)
             s->play[(s->marker_pos[k] + i) * pch] = (float)marker[i];

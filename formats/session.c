@@ -67,8 +67,10 @@ static void write_doc(hp_json *j, const hp_session *s)
     hp_json_num(j, "level_dbfs", s->level_dbfs);
     hp_json_obj_end(j);
     hp_json_arr_begin(j, "channels");
-    hp_json_str(j, NULL, "L");
-    hp_json_str(j, NULL, "R");
+    if (s->ears != 2)
+        hp_json_str(j, NULL, "L");
+    if (s->ears != 1)
+        hp_json_str(j, NULL, "R");
     hp_json_arr_end(j);
     hp_json_int(j, "placements_planned", s->planned);
     hp_json_arr_begin(j, "placements");
@@ -205,6 +207,14 @@ static hp_err read_doc(const hp_jval *root, hp_session *s, hp_diag *d)
     s->sweep_samples = (size_t)fmax(0, fmin(1e9, hp_json_as_num(hp_json_get(sw, "samples"), 0)));
     s->planned = (unsigned)fmax(0, fmin(HP_SESSION_MAX_PLACEMENTS,
                                         hp_json_as_num(hp_json_get(root, "placements_planned"), 0)));
+    const hp_jval *chans = hp_json_get(root, "channels");
+    int has_l = 0, has_r = 0;
+    for (size_t i = 0; i < hp_json_len(chans); i++) {
+        const char *c = hp_json_as_str(hp_json_at(chans, i));
+        has_l |= c && !strcmp(c, "L");
+        has_r |= c && !strcmp(c, "R");
+    }
+    s->ears = has_l && !has_r ? 1 : has_r && !has_l ? 2 : 0;
     const hp_jval *pl = hp_json_get(root, "placements");
     if (hp_json_type(pl) != HP_JSON_ARR)
         return bad(d, root, "\"placements\" must be an array");

@@ -29,6 +29,7 @@ typedef struct {
     char playback[256], capture[256], format[24];
     unsigned inputs;            /* capture channels */
     int ref_channel;            /* 1-based loopback channel, 0 = none */
+    unsigned ears;              /* "channels": 0 both (["L", "R"]), 1 left only, 2 right only */
     double f1_hz, f2_hz, level_dbfs;
     size_t sweep_samples;
     unsigned planned;

@@ -68,6 +68,25 @@ else
     bad "measure -D hpfr_sim" "$(cat one.log)"
 fi
 
+# --- one ear alone (--channels L or R): the other microphone may be missing altogether ---
+for c in L R; do
+    other=2
+    [ $c = R ] && other=1
+    if "$HPFR" measure -D "hpfr_sim:FAULTS=dead@$other" -o "ear$c" --channels $c --placements 1 \
+        --samples 262144 </dev/null >ear.log 2>&1; then
+        col=2
+        [ $c = R ] && col=3
+        "$HPFR" sim truth --placement 1 -o "truth-ear.csv"
+        e=$(maxerr "ear$c/placement-1/fr-$c.csv" truth-ear.csv $col 20000)
+        awk -v e="${e%% *}" 'BEGIN { exit !(e <= 0.05) }' && [ ! -e "ear$c/placement-1/xt-$c.csv" ] &&
+            grep -q "\"$c\"" "ear$c/session.json" &&
+            ok "--channels $c with the other mic dead: fr-$c.csv within 0.05 dB ($e)" ||
+            bad "--channels $c: $e" "$(ls "ear$c/placement-1")"
+    else
+        bad "--channels $c" "$(cat ear.log)"
+    fi
+done
+
 # --- format negotiation: a device offering only integer formats is measured as accurately ---
 for f in S24_3LE S16_LE; do
     if "$HPFR" measure -D "hpfr_sim:FORMATS=S32_LE/$f,SEED=5" --capture-device "hpfr_sim:FORMATS=$f,SEED=5" \

@@ -15,6 +15,7 @@ typedef struct {
     hp_smooth_cfg smooth;
     double left_ms, right_ms;
     int allow_clipping;
+    const char *mic_cal, *profile, *compensation;  /* calibration options (analyze_calib.h) */
 } analyze_opts;
 
 typedef struct {
@@ -43,6 +44,7 @@ typedef struct {
     hp_grid grid;
     analyze_path paths[MAX_PATHS];
     size_t npaths;
+    struct analyze_calib *calib;  /* NULL unless calibration options were given */
 } analyze_job;
 
 /* Loads and validates sweep and recording; fills job->info and job->stats. 0 or exit code. */

@@ -141,6 +141,7 @@ void hp_calib_rig_release(hp_calib_rig *r)
     free(r->spl_path);
     free(r->comp_path);
     free(r->profile_path);
+    free(r->failed_path);
     hp_calib_rig_init(r);
 }
 
@@ -244,7 +245,14 @@ hp_err hp_calib_rig_load_profile(hp_calib_rig *r, const char *path, const char *
     free(dir);
     if (e != HP_OK)
         return e;
-    e = load_profile_files(r, &p, failed, diag);
+    const char *bad_file = NULL;
+    e = load_profile_files(r, &p, &bad_file, diag);
+    if (e != HP_OK && bad_file) {
+        free(r->failed_path);
+        r->failed_path = strdup(bad_file);
+        if (r->failed_path)
+            *failed = r->failed_path;
+    }
     hp_rig_profile_release(&p);
     if (e == HP_OK) {
         free(r->profile_path);

@@ -54,6 +54,7 @@ typedef struct {
     hp_calib_curve comp;
     char *comp_path;
     char *profile_path;
+    char *failed_path;                   /* the file the last failed load was about */
 } hp_calib_rig;
 
 void hp_calib_rig_init(hp_calib_rig *r);

@@ -113,8 +113,17 @@ hp_err hp_rig_profile_parse(const char *buf, size_t len, const char *base_dir,
         return bad(diag, it.lineno ? it.lineno : 1,
                    "not an hpfr rig profile (first line must be 'hpfr-rig 1')");
     hp_err e = HP_OK;
-    while (e == HP_OK && hp_lines_next(&it, &line))
+    while (e == HP_OK && hp_lines_next(&it, &line)) {
+        /* A '#' after a blank starts a comment. */
+        for (size_t i = 1; i < line.len; i++)
+            if (line.s[i] == '#' && (line.s[i - 1] == ' ' || line.s[i - 1] == '\t')) {
+                line.len = i - 1;
+                while (line.len && (line.s[line.len - 1] == ' ' || line.s[line.len - 1] == '\t'))
+                    line.len--;
+                break;
+            }
         e = profile_line(out, line, it.lineno, base_dir, diag);
+    }
     if (e != HP_OK)
         hp_rig_profile_release(out);
     return e;

@@ -6,7 +6,7 @@
  * Rig profile (e.g. rig.cal; paths are relative to the profile's own directory):
  *
  *   hpfr-rig 1
- *   # comments start with '#'; one setting per line; a path is the rest of the line
+ *   # '#' at the start or after a blank starts a comment; a path is the rest of the line
  *   mic 1 ears-L-HEQ.txt        microphone calibration of input channel 1
  *   mic 2 ears-R-HEQ.txt
  *   interface iface.cal         hpfr calib loopback output

@@ -376,7 +376,7 @@ static void own_formats(void)
     CHECK(hp_spl_cal_parse("hpfr-spl 1\nchannel 2 ref_db 94\n", 31, &sb, &d) == HP_EPARSE && d.line == 2);
     /* Rig profile. */
     hp_rig_profile p;
-    const char *prof = "hpfr-rig 1\n# my rig\nmic 1 cal/L.txt\nmic 2 \"/abs/R HEQ.txt\"\n"
+    const char *prof = "hpfr-rig 1\n# my rig\nmic 1 cal/L.txt   # left ear\nmic 2 \"/abs/R HEQ.txt\"\n"
                        "interface iface.cal\nspl_offset 2 112.5\ncompensation df.csv\n";
     CHECK(hp_rig_profile_parse(prof, strlen(prof), "rigs/a", &p, &d) == HP_OK);
     CHECK(p.mic[0] && !strcmp(p.mic[0], "rigs/a/cal/L.txt"));

@@ -16,6 +16,7 @@ typedef struct {
     double left_ms, right_ms;
     int allow_clipping;
     unsigned ears;              /* left-then-right sweeps: 1 left only, 2 right only, 0 both */
+    const char *mic_cal, *profile, *compensation;  /* calibration options (analyze_calib.h) */
 } analyze_opts;
 
 typedef struct {
@@ -44,6 +45,7 @@ typedef struct {
     hp_grid grid;
     analyze_path paths[MAX_PATHS];
     size_t npaths;
+    struct analyze_calib *calib;  /* NULL unless calibration options were given */
 } analyze_job;
 
 /* Loads and validates sweep and recording; fills job->info and job->stats. 0 or exit code. */

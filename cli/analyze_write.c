@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "analyze.h"
+#include "analyze_calib.h"
 #include "cli.h"
 #include "csv.h"
 #include "json.h"
@@ -35,7 +36,8 @@ static int write_path(const analyze_job *job, hp_outset *set, const analyze_path
         return write_csv(set, name, "frequency,raw,smoothed,phase", fr, 4, r->n, dec_fr);
     }
     snprintf(name, sizeof name, "fr%s.csv", p->name);
-    if (write_csv(set, name, "frequency,raw,smoothed,phase", fr, 4, r->n, dec_fr))
+    if (write_csv(set, name, "frequency,raw,smoothed,phase", fr, 4, r->n, dec_fr) ||
+        analyze_calib_write(job, set, p))
         return HP_EXIT_BAD;
     const double *thd[] = {f, r->thd_pct, r->thd_db, r->harm_db[0], r->harm_db[1], r->harm_db[2],
                            r->harm_db[3]};
@@ -131,6 +133,7 @@ static int write_summary(const analyze_job *job, hp_outset *set)
     hp_json_str(&j, "hpfr_version", HP_VERSION);
     json_sweep(&j, job);
     json_recording(&j, job);
+    analyze_calib_json(&j, job);
     hp_json_str(&j, "grid", job->opt.grid_autoeq ? "autoeq" : "log 1/48 octave 20 Hz-20 kHz");
     hp_json_num(&j, "window_left_ms", job->opt.left_ms);
     hp_json_num(&j, "window_right_ms", job->opt.right_ms);

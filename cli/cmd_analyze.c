@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "analyze.h"
+#include "analyze_calib.h"
 #include "cli.h"
 #include "wisdom.h"
 
@@ -30,7 +31,18 @@ static const char usage[] =
     "                      smoothed\n"
     "  --window-left MS    IR window before the onset (default 5)\n"
     "  --window-right MS   IR window after the onset (default 500; the last quarter fades)\n"
-    "  --allow-clipping    analyse a clipped recording anyway (a warning still says so)\n";
+    "  --allow-clipping    analyse a clipped recording anyway (a warning still says so)\n"
+    "\n"
+    "Calibration (see README, \"Calibration\"):\n"
+    "  --profile RIG.cal   rig profile: microphone files, interface calibration, SPL offsets\n"
+    "                      and compensation curve in one file\n"
+    "  --mic-cal L.txt,R.txt   microphone calibration, one file per microphone channel in\n"
+    "                      order (UMIK, EARS, Dayton, REW/generic text or CSV); the file's\n"
+    "                      deviation (and phase) is taken out of fr.csv; overrides the profile\n"
+    "  --compensation FILE also write fr-comp*.csv: the response minus this curve (e.g. a\n"
+    "                      diffuse-field curve or an EARS HEQ file); overrides the profile\n"
+    "With an SPL offset for a channel, its raw and smoothed columns are in dB SPL for a\n"
+    "full-scale sine drive.\n";
 
 static int parse(int argc, char **argv, analyze_opts *o)
 {
@@ -40,7 +52,9 @@ static int parse(int argc, char **argv, analyze_opts *o)
         {"f1", required_argument, 0, '1'},           {"f2", required_argument, 0, '2'},
         {"grid", required_argument, 0, 'g'},         {"smooth", required_argument, 0, 'm'},
         {"window-left", required_argument, 0, 'L'},  {"window-right", required_argument, 0, 'R'},
-        {"allow-clipping", no_argument, 0, 'a'},     {0, 0, 0, 0}};
+        {"allow-clipping", no_argument, 0, 'a'},     {"mic-cal", required_argument, 0, 'M'},
+        {"profile", required_argument, 0, 'P'},      {"compensation", required_argument, 0, 'C'},
+        {0, 0, 0, 0}};
     double v;
     int ch;
     opterr = 0;
@@ -69,6 +83,9 @@ static int parse(int argc, char **argv, analyze_opts *o)
         case 'L': if (!hp_cli_number("analyze", "--window-left", optarg, 0, 1000, &o->left_ms)) return HP_EXIT_BAD; break;
         case 'R': if (!hp_cli_number("analyze", "--window-right", optarg, 1, 10000, &o->right_ms)) return HP_EXIT_BAD; break;
         case 'a': o->allow_clipping = 1; break;
+        case 'M': o->mic_cal = optarg; break;
+        case 'P': o->profile = optarg; break;
+        case 'C': o->compensation = optarg; break;
         default: return hp_cli_bad_option("analyze", argc, argv, ch);
         }
     }
@@ -96,6 +113,8 @@ static int run(int argc, char **argv)
     if (rc)
         free(wisdom);
     if (!rc)
+        rc = analyze_calibrate(&job);
+    if (!rc)
         rc = analyze_write(&job);
     if (!rc) {
         printf("analysed %s against %s: %zu path%s written to %s/\n", job.opt.rec_path,
@@ -107,6 +126,7 @@ static int run(int argc, char **argv)
                        p->resp.latency_frames, p->resp.pnr_db);
         }
     }
+    analyze_calib_free(&job);
     analyze_job_release(&job);
     return rc;
 }

@@ -12,6 +12,7 @@ static const hp_cmd *const commands[] = {
     &hp_cmd_measure,
     &hp_cmd_sim,
     &hp_cmd_devices,
+    &hp_cmd_calib,
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 

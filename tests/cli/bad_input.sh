@@ -46,6 +46,30 @@ hpfr() {
 }
 
 # ---- fixtures (listed in tests/bad-input.md) ----
+# Calibration files and calibrator recordings (hpfr analyze --mic-cal/--profile, hpfr calib).
+calib_fixtures() {
+    printf '20\t1.0\n1000\t0.0\nhello world\n20000\t-1.0\n' >cal-garbage.txt &&
+    printf '20 1\n2000 0\n1000 0\n20000 -1\n' >cal-unsorted.txt &&
+    printf '20 1\n1000 0\n1000 0.5\n20000 -1\n' >cal-dup.txt &&
+    printf '100 0.5\n10000 -0.5\n' >cal-narrow.txt &&
+    printf '"Sens Factor =0dB, EARS Serial 000-0000, compensation RAW V1"\n"Use this file on the LEFT channel. Your sensitive side is RIGHT."\n10 0 0\n20000 0 0\n' >cal-left.txt &&
+    printf '"Sens Factor =0dB, EARS Serial 000-0000, compensation RAW V1"\n"Use this file on the RIGHT channel. Your sensitive side is LEFT."\n10 0 0\n20000 0 0\n' >cal-right.txt &&
+    printf 'hpfr-rig 1\nmicrophone 1 cal-left.txt\n' >rig-bad.cal &&
+    printf 'hpfr-rig 1\nmic 1 missing.txt\n' >rig-missing.cal &&
+    printf 'hpfr-interface 1\nchannel 1 rate 44100\n20 0 0\n20000 0 0\n' >iface44.cal &&
+    printf 'hpfr-rig 1\ninterface iface44.cal\n' >rig-iface44.cal &&
+    sox -n -r 48000 -c 1 -b 32 -e float calib-ok.wav synth 2 sine 1000 gain -20 2>/dev/null &&
+    sox -n -r 48000 -c 1 -b 32 -e float calib-250.wav synth 2 sine 250 gain -20 2>/dev/null &&
+    sox -n -r 48000 -c 1 -b 32 -e float calib-1200.wav synth 2 sine 1200 gain -20 2>/dev/null &&
+    sox -n -r 48000 -c 1 -b 32 -e float calib-short.wav synth 0.5 sine 1000 gain -20 2>/dev/null &&
+    sox -n -r 48000 -c 1 -b 32 -e float n.wav synth 2 whitenoise gain -30 2>/dev/null &&
+    sox -n -r 48000 -c 1 -b 32 -e float t.wav synth 2 sine 1000 gain -70 2>/dev/null &&
+    sox -m n.wav t.wav calib-quiet.wav 2>/dev/null &&
+    sox -n -r 48000 -c 1 -b 32 -e float t.wav synth 1 sine 1000 gain -21 2>/dev/null &&
+    sox calib-ok.wav t.wav calib-unstable.wav 2>/dev/null &&
+    rm -f n.wav t.wav
+}
+
 fixtures() {
     cd "$W" || return 1
     "$HPFR" sweep -o sweep.wav --samples 65536 >/dev/null &&
@@ -81,6 +105,7 @@ fixtures() {
     mkdir olddir out-old out-blocked out-blocked/summary.json &&
     echo "old results" >out-old/fr.csv && echo "{}" >out-old/summary.json &&
     echo "old results" >out-blocked/fr.csv &&
+    calib_fixtures &&
     rm -f c1.wav c2.wav
 }
 (fixtures) || die "could not make the fixtures"

@@ -1,0 +1,395 @@
+/* SPDX-License-Identifier: MIT */
+/* hpfr calib: SPL offset from a calibrator recording, headphone sensitivity from a test tone
+ * and a voltage, and the interface calibration from a loopback recording. Each takes its
+ * samples as an hp_audio, so the live forms (capturing from an ALSA device) only change
+ * where the audio comes from. */
+#define _GNU_SOURCE /* open_memstream */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "analyze.h"
+#include "audio.h"
+#include "cli.h"
+#include "curve.h"
+#include "ifacecal.h"
+#include "outset.h"
+#include "spl.h"
+#include "splcal.h"
+
+#define CMD "calib"
+
+static const char usage[] =
+    "usage: hpfr calib spl --rec CALIBRATOR.wav --ref DB [--channel N] [-o spl.cal]\n"
+    "       hpfr calib output --vrms V [--impedance OHMS] (--spl DB | --rec TONE.wav\n"
+    "                         --spl-cal spl.cal) [--channel N] [--tone HZ] [-o FILE]\n"
+    "       hpfr calib loopback --sweep SWEEP.wav --rec REC.wav [--ref-channel N] -o iface.cal\n"
+    "\n"
+    "spl       the dBFS-to-dB-SPL offset of one input from a recording of an acoustic\n"
+    "          calibrator on its microphone (--ref: the calibrator's level, 94 or 114 dB SPL,\n"
+    "          at 1 kHz). The level is measured in the third-octave band around 1 kHz, in\n"
+    "          0.1 s blocks; a tone at another frequency (e.g. 250 Hz), one less than 20 dB\n"
+    "          above the rest of the recording or below -90 dBFS, or a level that varies by\n"
+    "          more than 0.5 dB is refused with the reason. A mono recording is taken as input\n"
+    "          --channel (default 1); of a multichannel recording, channel --channel is read.\n"
+    "          -o adds or replaces that input's line in spl.cal, keeping the others.\n"
+    "output    headphone sensitivity while a test tone (--tone, default 1000 Hz) plays: --vrms\n"
+    "          is the voltage across the headphone read off a meter, and the tone's SPL is\n"
+    "          either given (--spl, e.g. read off an SPL meter) or measured from a recording\n"
+    "          of the rig's microphone (--rec) with that input's offset from --spl-cal. Prints\n"
+    "          dB SPL/V, and dB SPL/mW with --impedance; -o writes the same as text.\n"
+    "loopback  the interface's output-to-input response through a loopback cable, per input\n"
+    "          channel, from a sweep and its recording (analysed as hpfr analyze does), at the\n"
+    "          recording's sample rate, normalised to 0 dB at 1 kHz. -o adds or replaces those\n"
+    "          sections in iface.cal; give it to hpfr analyze through a rig profile.\n";
+
+static int fail_audio(const char *path, hp_err e, const hp_diag *d)
+{
+    return hp_cli_fail(CMD, "%s: %s", path, d->reason[0] ? d->reason : hp_strerror(e));
+}
+
+static int read_audio(const char *path, hp_audio *a)
+{
+    hp_diag d;
+    hp_diag_clear(&d);
+    hp_err e = hp_audio_read(path, a, &d);
+    return e == HP_OK ? 0 : fail_audio(path, e, &d);
+}
+
+/* Channel of a recording that holds input `input`: the only one of a mono file, else the
+ * input's own. 0 or exit code. */
+static int pick_channel(const hp_audio *a, const char *src, unsigned input, unsigned *ch)
+{
+    if (a->channels == 1) {
+        *ch = 0;
+        return 0;
+    }
+    if (input > a->channels)
+        return hp_cli_fail(CMD, "--channel %u: %s has only %u channels", input, src, a->channels);
+    *ch = input - 1;
+    return 0;
+}
+
+/* Measures a tone in channel ch of a; prints why it is refused. 0 or exit code. */
+static int measure_tone(const hp_audio *a, const char *src, unsigned ch, double tone_hz,
+                        hp_spl_result *r)
+{
+    hp_spl_cfg cfg = hp_spl_cfg_default();
+    cfg.tone_hz = tone_hz;
+    if (tone_hz >= 0.45 * a->rate_hz)
+        return hp_cli_fail(CMD, "--tone %g: too high for %s at %g Hz", tone_hz, src, a->rate_hz);
+    hp_err e = hp_spl_measure(a->data + ch, a->frames, a->channels, a->rate_hz, &cfg, r);
+    if (e != HP_OK)
+        return hp_cli_fail(CMD, "%s: cannot measure the tone: %s", src, hp_strerror(e));
+    switch (r->verdict) {
+    case HP_SPL_OK:
+        return 0;
+    case HP_SPL_TOO_SHORT:
+        return hp_cli_fail(CMD, "%s: too short (%.2f s): record the tone for at least %g s", src,
+                           r->duration_s, cfg.min_duration_s);
+    case HP_SPL_NO_TONE:
+        return hp_cli_fail(CMD, "%s: too quiet: no tone stands out; the strongest (%.1f Hz) is "
+                           "only %.1f dB above the rest of the recording, %g dB are needed",
+                           src, r->peak_hz, r->snr_db, cfg.min_snr_db);
+    case HP_SPL_WRONG_FREQ:
+        return hp_cli_fail(CMD, "%s: wrong frequency: the tone is at %.1f Hz, not %g Hz (+-%g%%)",
+                           src, r->peak_hz, tone_hz, 100 * cfg.freq_tol);
+    case HP_SPL_TOO_QUIET:
+        return hp_cli_fail(CMD, "%s: too quiet: the %g Hz tone is at %.1f dBFS, below %g dBFS",
+                           src, tone_hz, r->level_dbfs, cfg.min_level_dbfs);
+    case HP_SPL_UNSTABLE:
+        return hp_cli_fail(CMD, "%s: unstable: the level varies by %.2f dB (%.2f dBFS at %.1f s, "
+                           "%.2f dBFS at %.1f s), more than %g dB", src, r->spread_db,
+                           r->min_block_dbfs, r->min_at_s, r->max_block_dbfs, r->max_at_s,
+                           cfg.max_spread_db);
+    }
+    return hp_cli_fail(CMD, "%s: cannot measure the tone", src);
+}
+
+/* Writes the text that writer() produces to path atomically. 0 or exit code. */
+static int write_text(const char *path, hp_err (*writer)(FILE *, const void *), const void *arg)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&text, &len);
+    hp_err e = m ? writer(m, arg) : HP_ENOMEM;
+    if (m && fclose(m) != 0 && e == HP_OK)
+        e = HP_ENOMEM;
+    if (e == HP_OK && hp_write_file_atomic(path, text, len) != HP_OK)
+        e = HP_EIO;
+    free(text);
+    if (e == HP_EIO)
+        return hp_cli_fail(CMD, "%s: %s", path, strerror(errno));
+    return e == HP_OK ? 0 : hp_cli_fail(CMD, "%s: %s", path, hp_strerror(e));
+}
+
+static hp_err spl_writer(FILE *f, const void *c) { return hp_spl_cal_write(f, c); }
+static hp_err iface_writer(FILE *f, const void *c) { return hp_iface_write(f, c); }
+
+/* An existing output file is read first, so that other entries are kept; one that exists
+ * but is not of the right kind is never overwritten. */
+static int existing_spl(const char *path, hp_spl_cal *c)
+{
+    hp_diag d;
+    hp_err e = hp_spl_cal_read(path, c, &d);
+    if (e == HP_OK || (e == HP_EIO && errno == ENOENT)) {
+        if (e != HP_OK)
+            hp_spl_cal_init(c);
+        return 0;
+    }
+    return hp_cli_fail(CMD, "%s: exists and is not an hpfr SPL calibration (%s); not replaced",
+                       path, d.reason[0] ? d.reason : hp_strerror(e));
+}
+
+typedef struct {
+    const char *rec, *out, *spl_cal, *sweep;
+    double ref_db, tone_hz, vrms, ohms, spl_db;
+    unsigned channel;
+    int ref_channel;
+} calib_opts;
+
+static int parse(int argc, char **argv, calib_opts *o)
+{
+    static const struct option longopts[] = {
+        {"rec", required_argument, 0, 'r'},       {"ref", required_argument, 0, 'f'},
+        {"channel", required_argument, 0, 'c'},   {"output", required_argument, 0, 'o'},
+        {"tone", required_argument, 0, 't'},      {"vrms", required_argument, 0, 'v'},
+        {"impedance", required_argument, 0, 'i'}, {"spl", required_argument, 0, 's'},
+        {"spl-cal", required_argument, 0, 'S'},   {"sweep", required_argument, 0, 'w'},
+        {"ref-channel", required_argument, 0, 'R'}, {0, 0, 0, 0}};
+    double v;
+    int ch;
+    opterr = 0;
+    optind = 1;
+    while ((ch = getopt_long(argc, argv, ":o:", longopts, NULL)) != -1) {
+        switch (ch) {
+        case 'r': o->rec = optarg; break;
+        case 'o': o->out = optarg; break;
+        case 'S': o->spl_cal = optarg; break;
+        case 'w': o->sweep = optarg; break;
+        case 'f': if (!hp_cli_number(CMD, "--ref", optarg, 60, 150, &o->ref_db)) return HP_EXIT_BAD; break;
+        case 't': if (!hp_cli_number(CMD, "--tone", optarg, 20, 40000, &o->tone_hz)) return HP_EXIT_BAD; break;
+        case 'v': if (!hp_cli_number(CMD, "--vrms", optarg, 1e-6, 1000, &o->vrms)) return HP_EXIT_BAD; break;
+        case 'i': if (!hp_cli_number(CMD, "--impedance", optarg, 0.1, 1e6, &o->ohms)) return HP_EXIT_BAD; break;
+        case 's': if (!hp_cli_number(CMD, "--spl", optarg, 0, 200, &o->spl_db)) return HP_EXIT_BAD; break;
+        case 'c':
+        case 'R':
+            if (!hp_cli_number(CMD, ch == 'c' ? "--channel" : "--ref-channel", optarg, 1, 64, &v))
+                return HP_EXIT_BAD;
+            if (v != floor(v))
+                return hp_cli_fail(CMD, "%s must be a channel number",
+                                   ch == 'c' ? "--channel" : "--ref-channel");
+            if (ch == 'c')
+                o->channel = (unsigned)v;
+            else
+                o->ref_channel = (int)v;
+            break;
+        default: return hp_cli_bad_option(CMD, argc, argv, ch);
+        }
+    }
+    return hp_cli_extra_args(CMD, argc, argv) ? HP_EXIT_BAD : 0;
+}
+
+/* The offset of one input from a calibrator recording held in a. */
+static int spl_from_audio(const hp_audio *a, const char *src, const calib_opts *o)
+{
+    unsigned ch = 0;
+    hp_spl_result r;
+    int rc = pick_channel(a, src, o->channel, &ch);
+    if (!rc)
+        rc = measure_tone(a, src, ch, 1000, &r);
+    hp_spl_cal cal;
+    if (!rc && o->out)
+        rc = existing_spl(o->out, &cal);
+    if (rc)
+        return rc;
+    double off = hp_spl_offset_db(o->ref_db, r.level_dbfs);
+    printf("input %u: %.2f Hz calibrator at %.2f dBFS (steady within %.2f dB): offset %.2f dB, "
+           "so 0 dBFS = %.2f dB SPL\n", o->channel, r.peak_hz, r.level_dbfs, r.spread_db, off, off);
+    if (!o->out)
+        return 0;
+    unsigned i = o->channel - 1;
+    cal.offset_db[i] = off;
+    cal.ref_db[i] = o->ref_db;
+    cal.level_dbfs[i] = r.level_dbfs;
+    cal.tone_hz[i] = r.peak_hz;
+    cal.spread_db[i] = r.spread_db;
+    rc = write_text(o->out, spl_writer, &cal);
+    if (!rc)
+        printf("wrote %s\n", o->out);
+    return rc;
+}
+
+static int cmd_spl(int argc, char **argv)
+{
+    calib_opts o = {.channel = 1, .ref_db = NAN};
+    int rc = parse(argc, argv, &o);
+    if (rc)
+        return rc;
+    if (!o.rec || isnan(o.ref_db))
+        return hp_cli_fail(CMD, "spl needs --rec CALIBRATOR.wav and --ref DB (94 or 114)");
+    hp_audio a = {0};
+    rc = read_audio(o.rec, &a);
+    if (!rc)
+        rc = spl_from_audio(&a, o.rec, &o);
+    hp_audio_release(&a);
+    return rc;
+}
+
+typedef struct {
+    double spl_db, vrms, ohms, per_v, per_mw;
+} sensitivity;
+
+static hp_err sens_writer(FILE *f, const void *arg)
+{
+    const sensitivity *s = arg;
+    fprintf(f, "hpfr-sensitivity 1\nspl_db %.3f\nvrms %.6g\ndb_spl_per_v %.3f\n", s->spl_db,
+            s->vrms, s->per_v);
+    if (s->ohms > 0)
+        fprintf(f, "impedance_ohm %.6g\ndb_spl_per_mw %.3f\n", s->ohms, s->per_mw);
+    return ferror(f) ? HP_EIO : HP_OK;
+}
+
+/* The tone's SPL from a recording of the rig's microphone and that input's offset. */
+static int tone_spl(const calib_opts *o, double *spl)
+{
+    hp_spl_cal cal;
+    hp_diag d;
+    hp_err e = hp_spl_cal_read(o->spl_cal, &cal, &d);
+    if (e != HP_OK)
+        return d.line > 0 ? hp_cli_fail(CMD, "%s:%ld: %s", o->spl_cal, d.line, d.reason)
+                          : hp_cli_fail(CMD, "%s: %s", o->spl_cal, d.reason[0] ? d.reason : hp_strerror(e));
+    if (isnan(cal.offset_db[o->channel - 1]))
+        return hp_cli_fail(CMD, "%s: no offset for input %u (run hpfr calib spl --channel %u)",
+                           o->spl_cal, o->channel, o->channel);
+    hp_audio a = {0};
+    unsigned ch = 0;
+    hp_spl_result r;
+    int rc = read_audio(o->rec, &a);
+    if (!rc)
+        rc = pick_channel(&a, o->rec, o->channel, &ch);
+    if (!rc)
+        rc = measure_tone(&a, o->rec, ch, o->tone_hz, &r);
+    if (!rc) {
+        *spl = r.level_dbfs + cal.offset_db[o->channel - 1];
+        printf("tone: %.2f Hz at %.2f dBFS on input %u = %.2f dB SPL\n", r.peak_hz, r.level_dbfs,
+               o->channel, *spl);
+    }
+    hp_audio_release(&a);
+    return rc;
+}
+
+static int cmd_output(int argc, char **argv)
+{
+    calib_opts o = {.channel = 1, .tone_hz = 1000, .spl_db = NAN};
+    int rc = parse(argc, argv, &o);
+    if (rc)
+        return rc;
+    if (!(o.vrms > 0))
+        return hp_cli_fail(CMD, "output needs --vrms V (the voltage across the headphone)");
+    if (!isnan(o.spl_db) == !!o.rec)
+        return hp_cli_fail(CMD, "output needs either --spl DB or --rec TONE.wav with --spl-cal");
+    if (o.rec && !o.spl_cal)
+        return hp_cli_fail(CMD, "--rec needs --spl-cal spl.cal (from hpfr calib spl)");
+    sensitivity s = {o.spl_db, o.vrms, o.ohms, NAN, NAN};
+    if (o.rec && (rc = tone_spl(&o, &s.spl_db)))
+        return rc;
+    s.per_v = hp_sens_db_spl_per_v(s.spl_db, o.vrms);
+    printf("sensitivity: %.2f dB SPL/V (%.2f dB SPL at %.4g Vrms)\n", s.per_v, s.spl_db, o.vrms);
+    if (o.ohms > 0) {
+        s.per_mw = hp_sens_db_spl_per_mw(s.spl_db, o.vrms, o.ohms);
+        printf("sensitivity: %.2f dB SPL/mW (%.4g mW into %g ohm)\n", s.per_mw,
+               1000 * o.vrms * o.vrms / o.ohms, o.ohms);
+    }
+    if (o.out && !(rc = write_text(o.out, sens_writer, &s)))
+        printf("wrote %s\n", o.out);
+    return rc;
+}
+
+/* The sections of a loopback analysed by the analyze code path (job already run). */
+static int loopback_from_job(const analyze_job *job, hp_iface_cal *cal)
+{
+    const double one_k = 1000;
+    size_t n = job->grid.n;
+    double *db = malloc(n * sizeof *db);
+    int rc = db ? 0 : hp_cli_fail(CMD, "out of memory");
+    for (size_t k = 0; k < job->npaths && !rc; k++) {
+        const analyze_path *p = &job->paths[k];
+        if (p->crosstalk)
+            continue;
+        double g;
+        if (hp_curve_interp(job->grid.f_hz, p->resp.raw_db, n, &one_k, 1, &g) != HP_OK) {
+            rc = hp_cli_fail(CMD, "%s: no usable response in channel %u", job->opt.rec_path,
+                             p->mic + 1);
+            break;
+        }
+        double lo = INFINITY, hi = -INFINITY;
+        for (size_t i = 0; i < n; i++) {
+            db[i] = p->resp.raw_db[i] - g;
+            lo = fmin(lo, db[i]);
+            hi = fmax(hi, db[i]);
+        }
+        if (hp_iface_set(cal, p->mic + 1, job->info.rate_hz, g, job->grid.f_hz, db,
+                         p->resp.phase_deg, n) != HP_OK)
+            rc = hp_cli_fail(CMD, "out of memory");
+        else
+            printf("input %u at %g Hz: loopback level %.2f dB at 1 kHz; %.2f to %+.2f dB re 1 kHz "
+                   "over %g-%g Hz\n", p->mic + 1, job->info.rate_hz, g, lo, hi, job->grid.f_hz[0],
+                   job->grid.f_hz[n - 1]);
+    }
+    free(db);
+    return rc;
+}
+
+static int cmd_loopback(int argc, char **argv)
+{
+    calib_opts o = {0};
+    int rc = parse(argc, argv, &o);
+    if (rc)
+        return rc;
+    if (!o.sweep || !o.rec || !o.out)
+        return hp_cli_fail(CMD, "loopback needs --sweep SWEEP.wav, --rec REC.wav and -o iface.cal");
+    hp_iface_cal cal = {0};
+    hp_diag d;
+    hp_err e = hp_iface_read(o.out, &cal, &d);
+    if (e != HP_OK && !(e == HP_EIO && errno == ENOENT))
+        return hp_cli_fail(CMD, "%s: exists and is not an hpfr interface calibration (%s); not "
+                           "replaced", o.out, d.reason[0] ? d.reason : hp_strerror(e));
+    analyze_job job;
+    memset(&job, 0, sizeof job);
+    job.opt.sweep_path = o.sweep;
+    job.opt.rec_path = o.rec;
+    job.opt.out_dir = o.out;
+    job.opt.ref_channel = o.ref_channel;
+    job.opt.smooth.kind = HP_SMOOTH_NONE;
+    job.opt.left_ms = 5;
+    job.opt.right_ms = 500;
+    rc = analyze_load(&job);
+    if (!rc)
+        rc = analyze_run_paths(&job);
+    if (!rc)
+        rc = loopback_from_job(&job, &cal);
+    if (!rc && !(rc = write_text(o.out, iface_writer, &cal)))
+        printf("wrote %s\n", o.out);
+    analyze_job_release(&job);
+    hp_iface_release(&cal);
+    return rc;
+}
+
+static int run(int argc, char **argv)
+{
+    if (argc < 2)
+        return hp_cli_fail(CMD, "which calibration? spl, output or loopback (see hpfr calib --help)");
+    const char *sub = argv[1];
+    if (!strcmp(sub, "spl"))
+        return cmd_spl(argc - 1, argv + 1);
+    if (!strcmp(sub, "output"))
+        return cmd_output(argc - 1, argv + 1);
+    if (!strcmp(sub, "loopback"))
+        return cmd_loopback(argc - 1, argv + 1);
+    return hp_cli_fail(CMD, "unknown calibration '%s': use spl, output or loopback", sub);
+}
+
+const hp_cmd hp_cmd_calib = {"calib", "SPL offset, headphone sensitivity, interface calibration",
+                             usage, run};

@@ -34,12 +34,15 @@ static const char usage[] =
     "  --length S | --samples N   sweep length (default 5.5 s)\n"
     "  --f1 HZ, --f2 HZ        sweep band (default 10 Hz to 24 kHz or Nyquist)\n"
     "  --level DBFS|auto       sweep peak level (default -12); auto leaves 6 dB of headroom\n"
+    "  --mic-cal L.txt,R.txt   microphone calibration files, one per microphone input\n"
+    "  --profile RIG.cal       rig profile (microphones, interface, SPL offsets, compensation)\n"
+    "  --compensation FILE     also write fr-comp-L.csv ...: the response minus this curve\n"
     "  --name TEXT             headphone model, recorded in the session\n"
     "  --yes                   do not ask before each placement\n"
     "  --resume                continue the session in SESSION where it stopped\n";
 
 enum { O_CAPDEV = 256, O_PLACEMENTS, O_CHANNELS, O_REF, O_RATE, O_LENGTH, O_SAMPLES, O_F1, O_F2,
-       O_LEVEL, O_NAME, O_YES, O_RESUME };
+       O_LEVEL, O_NAME, O_YES, O_RESUME, O_MICCAL, O_PROFILE, O_COMP };
 
 static int parse_channels(const char *s, unsigned *ears)
 {
@@ -65,7 +68,9 @@ static int parse(int argc, char **argv, measure_opts *o)
         {"samples", required_argument, 0, O_SAMPLES},   {"f1", required_argument, 0, O_F1},
         {"f2", required_argument, 0, O_F2},             {"level", required_argument, 0, O_LEVEL},
         {"name", required_argument, 0, O_NAME},         {"yes", no_argument, 0, O_YES},
-        {"resume", no_argument, 0, O_RESUME},           {0, 0, 0, 0}};
+        {"resume", no_argument, 0, O_RESUME},           {"mic-cal", required_argument, 0, O_MICCAL},
+        {"profile", required_argument, 0, O_PROFILE},   {"compensation", required_argument, 0, O_COMP},
+        {0, 0, 0, 0}};
     double v;
     int ch, have_length = 0;
     opterr = 0;
@@ -124,6 +129,9 @@ static int parse(int argc, char **argv, measure_opts *o)
         case O_NAME: o->name = optarg; break;
         case O_YES: o->yes = true; break;
         case O_RESUME: o->resume = true; break;
+        case O_MICCAL: o->mic_cal = optarg; break;
+        case O_PROFILE: o->profile = optarg; break;
+        case O_COMP: o->compensation = optarg; break;
         default: return hp_cli_bad_option("measure", argc, argv, ch);
         }
     }
@@ -204,6 +212,12 @@ static int load_session(measure_ctx *m)
     if (!o->ref_channel)
         o->ref_channel = s->ref_channel;
     o->ears = s->ears;
+    if (!o->mic_cal && s->mic_cal[0])
+        o->mic_cal = s->mic_cal;
+    if (!o->profile && s->profile[0])
+        o->profile = s->profile;
+    if (!o->compensation && s->compensation[0])
+        o->compensation = s->compensation;
     if (o->placements_given)
         m->session.planned = o->placements;
     return 0;
@@ -213,13 +227,28 @@ static void record_devices(measure_ctx *m)
 {
     hp_session *s = &m->session;
     s->rate = (unsigned)m->opt.rate_hz;
-    snprintf(s->playback, sizeof s->playback, "%s", m->opt.device);
-    snprintf(s->capture, sizeof s->capture, "%s",
-             m->opt.capture_device ? m->opt.capture_device : m->opt.device);
+    /* On --resume the device names may point into the session itself: copy through a
+     * buffer of our own, never a string onto itself. */
+    char play[sizeof s->playback], cap[sizeof s->capture];
+    snprintf(play, sizeof play, "%s", m->opt.device);
+    snprintf(cap, sizeof cap, "%s", m->opt.capture_device ? m->opt.capture_device : m->opt.device);
+    memcpy(s->playback, play, sizeof play);
+    memcpy(s->capture, cap, sizeof cap);
+    m->opt.device = s->playback;
+    if (m->opt.capture_device)
+        m->opt.capture_device = s->capture;
     snprintf(s->format, sizeof s->format, "%s", hp_pcm_format_name(&m->cap));
     s->inputs = m->cap.channels;
     s->ref_channel = m->opt.ref_channel;
     s->ears = m->opt.ears;
+    /* On --resume these may already point into the session itself. */
+    if (m->opt.mic_cal != s->mic_cal)
+        snprintf(s->mic_cal, sizeof s->mic_cal, "%s", m->opt.mic_cal ? m->opt.mic_cal : "");
+    if (m->opt.profile != s->profile)
+        snprintf(s->profile, sizeof s->profile, "%s", m->opt.profile ? m->opt.profile : "");
+    if (m->opt.compensation != s->compensation)
+        snprintf(s->compensation, sizeof s->compensation, "%s",
+                 m->opt.compensation ? m->opt.compensation : "");
     s->f1_hz = m->stim.info.f1_hz;
     s->f2_hz = m->stim.info.f2_hz;
     s->level_dbfs = m->opt.level_db;

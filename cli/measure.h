@@ -11,6 +11,7 @@
 
 typedef struct {
     const char *device, *capture_device, *session_dir, *name;
+    const char *mic_cal, *profile, *compensation; /* passed on to the analysis */
     unsigned placements;
     bool placements_given;
     int ref_channel;            /* 1-based; 0 = none */

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include "analyze.h"
+#include "analyze_calib.h"
 #include "cli.h"
 #include "drift.h"
 #include "measure.h"
@@ -80,12 +81,17 @@ static int analyse(measure_ctx *m, const char *dir, hp_placement *rec)
     job.opt.out_dir = dir;
     job.opt.ref_channel = m->opt.ref_channel;
     job.opt.ears = m->opt.ears;
+    job.opt.mic_cal = m->opt.mic_cal;
+    job.opt.profile = m->opt.profile;
+    job.opt.compensation = m->opt.compensation;
     job.opt.smooth = hp_smooth_cfg_default();
     job.opt.left_ms = 5;
     job.opt.right_ms = 500;
     int rc = analyze_load(&job);
     if (!rc)
         rc = analyze_run_paths(&job);
+    if (!rc)
+        rc = analyze_calibrate(&job);
     if (!rc)
         rc = analyze_write(&job);
     if (!rc) {
@@ -102,6 +108,7 @@ static int analyse(measure_ctx *m, const char *dir, hp_placement *rec)
         fflush(stdout);
         rec->latency_frames = job.npaths ? (long)job.paths[0].resp.latency_frames : -1;
     }
+    analyze_calib_free(&job);
     analyze_job_release(&job);
     return rc;
 }

@@ -72,6 +72,16 @@ static void write_doc(hp_json *j, const hp_session *s)
     if (s->ears != 1)
         hp_json_str(j, NULL, "R");
     hp_json_arr_end(j);
+    if (s->mic_cal[0] || s->profile[0] || s->compensation[0]) {
+        hp_json_obj_begin(j, "calibration");
+        if (s->profile[0])
+            hp_json_str(j, "profile", s->profile);
+        if (s->mic_cal[0])
+            hp_json_str(j, "mic_cal", s->mic_cal);
+        if (s->compensation[0])
+            hp_json_str(j, "compensation", s->compensation);
+        hp_json_obj_end(j);
+    }
     hp_json_int(j, "placements_planned", s->planned);
     hp_json_arr_begin(j, "placements");
     for (size_t i = 0; i < s->count; i++)
@@ -207,6 +217,10 @@ static hp_err read_doc(const hp_jval *root, hp_session *s, hp_diag *d)
     s->sweep_samples = (size_t)fmax(0, fmin(1e9, hp_json_as_num(hp_json_get(sw, "samples"), 0)));
     s->planned = (unsigned)fmax(0, fmin(HP_SESSION_MAX_PLACEMENTS,
                                         hp_json_as_num(hp_json_get(root, "placements_planned"), 0)));
+    const hp_jval *cal = hp_json_get(root, "calibration");
+    copy_str(s->profile, sizeof s->profile, hp_json_get(cal, "profile"));
+    copy_str(s->mic_cal, sizeof s->mic_cal, hp_json_get(cal, "mic_cal"));
+    copy_str(s->compensation, sizeof s->compensation, hp_json_get(cal, "compensation"));
     const hp_jval *chans = hp_json_get(root, "channels");
     int has_l = 0, has_r = 0;
     for (size_t i = 0; i < hp_json_len(chans); i++) {

@@ -32,6 +32,7 @@ typedef struct {
     unsigned ears;              /* "channels": 0 both (["L", "R"]), 1 left only, 2 right only */
     double f1_hz, f2_hz, level_dbfs;
     size_t sweep_samples;
+    char mic_cal[1024], profile[1024], compensation[1024]; /* calibration options, "" = none */
     unsigned planned;
     hp_placement *placements;   /* in measuring order */
     size_t count;

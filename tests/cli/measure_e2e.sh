@@ -5,6 +5,7 @@
 # its parameters; drift with the DRIFT the rig was given; latency with its LATENCY.
 # Run by tests/run.sh with HPFR=<hpfr binary> and O=<build dir>.
 TESTS_LIB="$(cd "$(dirname "$0")/.." && pwd)/lib.sh"  # resolved before any cd
+CAL="$(cd "$(dirname "$0")/../data/calib" && pwd)"
 set -u
 
 die() { echo "FAIL - $1"; echo "${pass:-0} passed, $((${fail:-0} + 1)) failed"; exit 1; }
@@ -86,6 +87,22 @@ for c in L R; do
         bad "--channels $c" "$(cat ear.log)"
     fi
 done
+
+# --- calibration options reach every placement's analysis, and survive --resume ---
+UMIK=$CAL/umik1-7009115.txt
+if "$HPFR" measure -D hpfr_sim -o cal --placements 1 --samples 65536 --mic-cal "$UMIK,$UMIK" \
+    --compensation "$CAL/autoeq-diffuse_field_iso_11904-2.csv" </dev/null >cal.log 2>&1 &&
+    "$HPFR" measure -D hpfr_sim -o cal --resume --placements 2 </dev/null >>cal.log 2>&1; then
+    "$HPFR" analyze --sweep cal/sweep.wav --rec cal/placement-2/capture.wav -o cal-re \
+        --mic-cal "$UMIK,$UMIK" >/dev/null 2>&1
+    "$HPFR" analyze --sweep cal/sweep.wav --rec cal/placement-2/capture.wav -o cal-raw >/dev/null 2>&1
+    cmp -s cal-re/fr-L.csv cal/placement-2/fr-L.csv && ! cmp -s cal-raw/fr-L.csv cal/placement-2/fr-L.csv &&
+        [ -s cal/placement-1/fr-comp-L.csv ] && [ -s cal/placement-2/fr-comp-R.csv ] &&
+        ok "--mic-cal and --compensation applied in every placement, also after --resume" ||
+        bad "calibration in measure" "$(ls cal/placement-2)"
+else
+    bad "measure --mic-cal" "$(cat cal.log)"
+fi
 
 # --- format negotiation: a device offering only integer formats is measured as accurately ---
 for f in S24_3LE S16_LE; do

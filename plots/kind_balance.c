@@ -147,7 +147,7 @@ static hp_err draw(hp_ppanel *p, const pairs *ps, int use_raw)
     for (size_t i = 0; i < ps->n && e == HP_OK; i++) {
         const pair *q = &ps->p[i];
         const double *c = use_raw ? (q->raw ? q->raw : q->smoothed) : (q->smoothed ? q->smoothed : q->raw);
-        e = hp_ppanel_line(p, q->label, q->f, c, q->n, (hp_pstyle){hp_pcolor_cycle(i), 1.5, 1, 0.9});
+        e = hp_ppanel_line(p, q->label, q->f, c, q->n, (hp_pstyle){hp_pcolor_cycle(i), 1.5, hp_pdash_cycle(i), 0.9});
     }
     if (e != HP_OK || !ps->session)
         return e;

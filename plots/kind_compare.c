@@ -138,7 +138,7 @@ hp_err hp_plot_compare(char *const *in, size_t n, const hp_plot_opts *o, hp_pfig
         e = hp_ppanel_setup(p, NULL, HP_PX_FREQ, NULL, HP_PY_DB, yl);
         for (size_t i = 0; i < n && e == HP_OK; i++)
             e = hp_ppanel_line(p, h[i].label, h[i].f, h[i].db, h[i].n,
-                               (hp_pstyle){hp_pcolor_cycle(i), 2.2, 1, 1});
+                               (hp_pstyle){hp_pcolor_cycle(i), 2.2, hp_pdash_cycle(i), 1});
         if (e != HP_OK)
             e = ku_fail(e, why, wl);
         snprintf(title, sizeof title, "Comparison, normalized at %s", norm_text(o->normalize));

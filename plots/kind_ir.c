@@ -166,7 +166,7 @@ static hp_err top_panel(hp_ppanel *p, const irs *s, double peak, double etc_peak
                                HP_PY_LINEAR, "Amplitude (re largest peak)");
     /* a little of the time before the onset, in proportion to what follows it */
     p->xmin = fmax(tmin, -fmax(0.25 * end, 0.5));
-    p->xmax = end > tmin ? end : tmin + 1;
+    p->xmax = end > p->xmin ? end : p->xmin + 1;
     for (size_t i = 0; i < s->n && e == HP_OK; i++) {
         const ir *r = &s->r[i];
         size_t k1 = r->n;

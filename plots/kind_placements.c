@@ -69,7 +69,7 @@ static hp_err channel(hp_ppanel *p, const hp_pin_session *s, const char *ch, int
         for (size_t j = 0; j < s->np && e == HP_OK; j++) {
             char t[64];
             snprintf(t, sizeof t, "placement %d", s->pindex[j]);
-            e = hp_ppanel_line(p, t, fr[j].f, curve[j], n, (hp_pstyle){hp_pcolor_cycle(j), 1.3, 1, 0.9});
+            e = hp_ppanel_line(p, t, fr[j].f, curve[j], n, (hp_pstyle){hp_pcolor_cycle(j), 1.3, hp_pdash_cycle(j), 0.9});
         }
         char t[64];
         snprintf(t, sizeof t, "mean of %zu", s->np);

@@ -19,6 +19,11 @@ hp_pcolor hp_pcolor_cycle(size_t n)
     return (hp_pcolor)(n % HP_PC_CYCLE);
 }
 
+int hp_pdash_cycle(size_t n)
+{
+    return (int)((n / HP_PC_CYCLE) % 4) + 1;
+}
+
 const char *hp_pcolor_rgb(hp_pcolor c)
 {
     return (unsigned)c < HP_PC_COUNT ? rgb[c] : "#000000";

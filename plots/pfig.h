@@ -27,6 +27,10 @@ typedef enum {
 #define HP_PC_CYCLE 7
 hp_pcolor hp_pcolor_cycle(size_t n);
 
+/* Dash type for the n-th of several curves: solid for the first HP_PC_CYCLE, then dashed,
+ * dotted and dash-dotted, so that curves sharing a colour still differ. */
+int hp_pdash_cycle(size_t n);
+
 /* "#RRGGBB" of a colour ("#000000" for an out-of-range value). */
 const char *hp_pcolor_rgb(hp_pcolor c);
 

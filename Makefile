@@ -87,12 +87,12 @@ deps:
 	@sh scripts/deps.sh
 
 # Each public header must compile on its own, pedantically.
-HEADERS := $(wildcard dsp/*.h formats/*.h calib/*.h measure/*.h)
+HEADERS := $(wildcard dsp/*.h formats/*.h calib/*.h measure/*.h plots/*.h)
 headers:
 	@mkdir -p $(O)/hdr
 	@for h in $(HEADERS); do \
 	  printf '#include "%s"\n' $$h > $(O)/hdr/one.c; \
-	  $(CC) -std=c11 -D_DEFAULT_SOURCE -pedantic -Wall -Wextra -Werror -I. -Idsp -Iformats -Icalib -Imeasure $(PKG_CFLAGS) \
+	  $(CC) -std=c11 -D_DEFAULT_SOURCE -pedantic -Wall -Wextra -Werror -I. -Idsp -Iformats -Icalib -Imeasure -Iplots $(PKG_CFLAGS) \
 	    -fsyntax-only $(O)/hdr/one.c || { echo "header $$h does not stand alone"; exit 1; }; \
 	done
 

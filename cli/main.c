@@ -13,6 +13,7 @@ static const hp_cmd *const commands[] = {
     &hp_cmd_sim,
     &hp_cmd_devices,
     &hp_cmd_calib,
+    &hp_cmd_plot,
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 

@@ -302,7 +302,7 @@ static void copy_str(char *dst, size_t size, const char *src)
 }
 
 /* The rig profile a session was measured with, however it is recorded: a string, or an
- * object with a name or file. */
+ * object with a name or file, or hpfr measure's "calibration": {"profile": FILE}. */
 static void profile_of(const hp_jval *root, char *buf, size_t size)
 {
     static const char *const keys[] = {"profile", "rig_profile", "calibration"};
@@ -314,6 +314,8 @@ static void profile_of(const hp_jval *root, char *buf, size_t size)
             s = hp_json_as_str(hp_json_get(v, "name"));
         if (!s)
             s = hp_json_as_str(hp_json_get(v, "file"));
+        if (!s)
+            s = hp_json_as_str(hp_json_get(v, "profile"));
         copy_str(buf, size, s);
     }
 }

@@ -66,7 +66,8 @@ static const char usage[] =
     "Live forms (-D PCM, an ALSA device; try the simulated rig, -D hpfr_sim):\n"
     "  --rate HZ        44100, 48000 (default), 88200, 96000 or 192000, exactly as the\n"
     "                   device offers it\n"
-    "  --length S       capture, tone or sweep length in seconds (defaults above)\n"
+    "  --length S       capture, tone or sweep length in seconds (defaults above; at\n"
+    "                   most 60 where hpfr captures, 600 for a tone only played)\n"
     "  --level DBFS     peak level of the sweep or the tone\n";
 
 static int fail_audio(const char *path, hp_err e, const hp_diag *d)
@@ -280,6 +281,17 @@ static double or_default(double v, double dflt)
     return isnan(v) ? dflt : v;
 }
 
+/* Every input is held in memory while capturing (32 channels at 192 kHz are 49 MB a second). */
+#define MAX_CAPTURE_S 60.0
+
+static int capture_length(const calib_opts *o)
+{
+    if (o->device && o->length_s > MAX_CAPTURE_S)
+        return hp_cli_fail(CMD, "--length %g: a capture is at most %g s", o->length_s,
+                           MAX_CAPTURE_S);
+    return 0;
+}
+
 /* Where the samples came from, for messages: the recording, or "PCM input N". */
 static const char *source_name(const calib_opts *o, const char *rec, char *buf, size_t len)
 {
@@ -328,6 +340,8 @@ static int cmd_spl(int argc, char **argv)
     if (isnan(o.ref_db))
         return hp_cli_fail(CMD, "spl needs --ref DB (the calibrator's level: 94 or 114)");
     o.length_s = or_default(o.length_s, CALIB_SPL_S);
+    if ((rc = capture_length(&o)))
+        return rc;
     /* An -o that is not ours is refused before anything is captured. */
     hp_spl_cal cal;
     if (o.out && (rc = existing_spl(o.out, &cal)))
@@ -425,6 +439,8 @@ static int cmd_output(int argc, char **argv)
         return calib_live_tone_play(&o);
     }
     o.length_s = or_default(o.length_s, CALIB_TONE_S);
+    if ((rc = capture_length(&o)))
+        return rc;
     sensitivity s = {o.spl_db, o.vrms, o.ohms, NAN, NAN};
     if (o.spl_cal && (rc = tone_spl(&o, &s.spl_db)))
         return rc;
@@ -515,6 +531,8 @@ static int cmd_loopback(int argc, char **argv)
         return hp_cli_fail(CMD, "--inputs: input %d is the --ref-channel", o.ref_channel);
     o.length_s = or_default(o.length_s, CALIB_SWEEP_S);
     o.level_db = or_default(o.level_db, CALIB_SWEEP_DBFS);
+    if ((rc = capture_length(&o)))
+        return rc;
     hp_iface_cal cal = {0};
     hp_diag d;
     hp_err e = hp_iface_read(o.out, &cal, &d);

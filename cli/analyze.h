@@ -2,6 +2,7 @@
 /* Shared state of `hpfr analyze`: its options, the loaded inputs and the analysed paths. */
 #ifndef HP_CLI_ANALYZE_H
 #define HP_CLI_ANALYZE_H
+#include <stdint.h>
 #include "analysis.h"
 #include "audio.h"
 #include "grid.h"
@@ -16,6 +17,8 @@ typedef struct {
     double left_ms, right_ms;
     int allow_clipping;
     unsigned ears;              /* left-then-right sweeps: 1 left only, 2 right only, 0 both */
+    uint64_t mic_mask;          /* mono sweeps: only channels whose bit is set (bit 0 =
+                                   channel 1) get a path; 0 = every channel */
     const char *mic_cal, *profile, *compensation;  /* calibration options (analyze_calib.h) */
 } analyze_opts;
 
@@ -50,6 +53,9 @@ typedef struct {
 
 /* Loads and validates sweep and recording; fills job->info and job->stats. 0 or exit code. */
 int analyze_load(analyze_job *job);
+/* The same with job->sweep and job->rec already filled (e.g. captured from a device); the
+ * path options then only name them in messages. 0 or exit code. */
+int analyze_load_audio(analyze_job *job);
 /* Deconvolves and analyses every path. 0 or exit code. */
 int analyze_run_paths(analyze_job *job);
 /* Writes every output into the output directory, all or nothing. 0 or exit code. */

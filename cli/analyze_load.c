@@ -193,6 +193,13 @@ static int check_recording(analyze_job *job)
     return check_sweep_rate(job, first_mic);
 }
 
+static int make_grid(analyze_job *job)
+{
+    hp_err e = job->opt.grid_autoeq ? hp_grid_autoeq(&job->grid)
+                                    : hp_grid_log(20, fmin(20000, job->info.rate_hz / 2), 48, &job->grid);
+    return e == HP_OK ? 0 : hp_cli_fail("analyze", "out of memory");
+}
+
 int analyze_load(analyze_job *job)
 {
     int rc = read_wav(job->opt.sweep_path, &job->sweep);
@@ -202,13 +209,15 @@ int analyze_load(analyze_job *job)
         rc = read_wav(job->opt.rec_path, &job->rec);
     if (!rc)
         rc = check_recording(job);
-    if (!rc) {
-        hp_err e = job->opt.grid_autoeq ? hp_grid_autoeq(&job->grid)
-                                        : hp_grid_log(20, fmin(20000, job->info.rate_hz / 2), 48, &job->grid);
-        if (e != HP_OK)
-            rc = hp_cli_fail("analyze", "out of memory");
-    }
-    return rc;
+    return rc ? rc : make_grid(job);
+}
+
+int analyze_load_audio(analyze_job *job)
+{
+    int rc = sweep_info(job);
+    if (!rc)
+        rc = check_recording(job);
+    return rc ? rc : make_grid(job);
 }
 
 void analyze_job_release(analyze_job *job)

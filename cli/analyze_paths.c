@@ -197,6 +197,8 @@ static void plan_paths(analyze_job *job)
     for (unsigned k = 0; k < mics; k++) {
         char name[16] = "";
         unsigned mic = mic_channel(job, k);
+        if (job->opt.mic_mask && (mic >= 64 || !(job->opt.mic_mask >> mic & 1)))
+            continue;
         if (mics > 1)
             snprintf(name, sizeof name, "-ch%u", mic + 1);
         add_path(job, name, 0, mic, 0);

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* hpfr calib: SPL offset from a calibrator recording, headphone sensitivity from a test tone
- * and a voltage, and the interface calibration from a loopback recording. Each takes its
- * samples as an hp_audio, so the live forms (capturing from an ALSA device) only change
- * where the audio comes from. */
+/* hpfr calib: SPL offset from a calibrator, headphone sensitivity from a test tone and a
+ * voltage, and the interface calibration from a loopback. Each computes from an hp_audio,
+ * read from a recording or captured live from an ALSA device (calib_live.c): the two forms
+ * differ only in where the samples come from. */
 #define _GNU_SOURCE /* open_memstream */
 #include <errno.h>
 #include <math.h>
@@ -11,20 +11,26 @@
 #include <string.h>
 #include "analyze.h"
 #include "audio.h"
+#include "calib.h"
 #include "cli.h"
 #include "curve.h"
 #include "ifacecal.h"
 #include "outset.h"
+#include "pcm.h"
 #include "spl.h"
 #include "splcal.h"
+#include "sweep.h"
 
 #define CMD "calib"
 
 static const char usage[] =
-    "usage: hpfr calib spl --rec CALIBRATOR.wav --ref DB [--channel N] [-o spl.cal]\n"
+    "usage: hpfr calib spl (--rec CALIBRATOR.wav | -D PCM) --ref DB [--channel N] [-o spl.cal]\n"
     "       hpfr calib output --vrms V [--impedance OHMS] (--spl DB | --rec TONE.wav\n"
-    "                         --spl-cal spl.cal) [--channel N] [--tone HZ] [-o FILE]\n"
-    "       hpfr calib loopback --sweep SWEEP.wav --rec REC.wav [--ref-channel N] -o iface.cal\n"
+    "                         --spl-cal spl.cal | -D PCM --spl-cal spl.cal) [--channel N]\n"
+    "                         [--tone HZ] [-o FILE]\n"
+    "       hpfr calib output -D PCM [--channel N] [--tone HZ] [--level DBFS] [--length S]\n"
+    "       hpfr calib loopback (--sweep SWEEP.wav --rec REC.wav | -D PCM) [--inputs LIST]\n"
+    "                         [--ref-channel N] -o iface.cal\n"
     "\n"
     "spl       the dBFS-to-dB-SPL offset of one input from a recording of an acoustic\n"
     "          calibrator on its microphone (--ref: the calibrator's level, 94 or 114 dB SPL,\n"
@@ -33,16 +39,36 @@ static const char usage[] =
     "          above the rest of the recording or below -90 dBFS, or a level that varies by\n"
     "          more than 0.5 dB is refused with the reason. A mono recording is taken as input\n"
     "          --channel (default 1); of a multichannel recording, channel --channel is read.\n"
-    "          -o adds or replaces that input's line in spl.cal, keeping the others.\n"
+    "          -D captures it live instead: --length seconds (default 3) of input --channel,\n"
+    "          after a quarter second left out, with the calibrator on that microphone and\n"
+    "          switched on. -o adds or replaces that input's line in spl.cal, keeping the others.\n"
     "output    headphone sensitivity while a test tone (--tone, default 1000 Hz) plays: --vrms\n"
     "          is the voltage across the headphone read off a meter, and the tone's SPL is\n"
     "          either given (--spl, e.g. read off an SPL meter) or measured from a recording\n"
     "          of the rig's microphone (--rec) with that input's offset from --spl-cal. Prints\n"
     "          dB SPL/V, and dB SPL/mW with --impedance; -o writes the same as text.\n"
+    "          -D without --vrms plays the tone on output --channel (default 1: the left\n"
+    "          driver) at --level dBFS peak (default -20) for --length seconds (default 30)\n"
+    "          while the meters are read; -D with --vrms and --spl-cal plays the same tone and\n"
+    "          measures it through microphone input --channel (--length default 3 s, after\n"
+    "          half a second of lead-in).\n"
     "loopback  the interface's output-to-input response through a loopback cable, per input\n"
     "          channel, from a sweep and its recording (analysed as hpfr analyze does), at the\n"
-    "          recording's sample rate, normalised to 0 dB at 1 kHz. -o adds or replaces those\n"
-    "          sections in iface.cal; give it to hpfr analyze through a rig profile.\n";
+    "          recording's sample rate, normalised to 0 dB at 1 kHz. -D measures it live: a\n"
+    "          sweep (--length, default 3 s, at --level dBFS peak, default -12) plays on\n"
+    "          outputs 1 and 2 while every input is captured; cable output 1 to input 1 and\n"
+    "          output 2 to input 2 (or one output to each input in turn). --inputs 1,2 names\n"
+    "          the cabled inputs (default: every channel; an input that stays silent is an\n"
+    "          error). --save DIR keeps the sweep and the capture (DIR/sweep.wav,\n"
+    "          DIR/loopback.wav) for the offline form. -o adds or replaces those sections in\n"
+    "          iface.cal; give it to hpfr analyze through a rig profile. Run once per rate.\n"
+    "\n"
+    "Live forms (-D PCM, an ALSA device; try the simulated rig, -D hpfr_sim):\n"
+    "  --rate HZ        44100, 48000 (default), 88200, 96000 or 192000, exactly as the\n"
+    "                   device offers it\n"
+    "  --length S       capture, tone or sweep length in seconds (defaults above; at\n"
+    "                   most 60 where hpfr captures, 600 for a tone only played)\n"
+    "  --level DBFS     peak level of the sweep or the tone\n";
 
 static int fail_audio(const char *path, hp_err e, const hp_diag *d)
 {
@@ -142,66 +168,148 @@ static int existing_spl(const char *path, hp_spl_cal *c)
                        path, d.reason[0] ? d.reason : hp_strerror(e));
 }
 
-typedef struct {
-    const char *rec, *out, *spl_cal, *sweep;
-    double ref_db, tone_hz, vrms, ohms, spl_db;
-    unsigned channel;
-    int ref_channel;
-} calib_opts;
+enum { O_REC = 256, O_REF, O_CHANNEL, O_TONE, O_VRMS, O_IMPEDANCE, O_SPL, O_SPLCAL, O_SWEEP,
+       O_REFCH, O_RATE, O_LEVEL, O_LENGTH, O_INPUTS, O_SAVE };
+
+/* A whole number in [lo, hi], or 0 after the message. */
+static int whole(const char *opt, const char *text, double lo, double hi, double *v)
+{
+    if (!hp_cli_number(CMD, opt, text, lo, hi, v))
+        return 0;
+    if (*v != floor(*v)) {
+        hp_cli_fail(CMD, "%s must be a channel number", opt);
+        return 0;
+    }
+    return 1;
+}
+
+/* "1,2" or "3": input numbers 1-64 as a bit set. */
+static int parse_inputs(const char *text, uint64_t *mask)
+{
+    *mask = 0;
+    const char *p = text;
+    for (;;) {
+        char *end;
+        errno = 0;
+        long v = strtol(p, &end, 10);
+        if (end == p || errno || v < 1 || v > 64 || (*end && *end != ','))
+            return hp_cli_fail(CMD, "--inputs %s: give input numbers 1-64 separated by commas, "
+                               "e.g. 1,2", text);
+        *mask |= (uint64_t)1 << (v - 1);
+        if (!*end)
+            return 0;
+        p = end + 1;
+    }
+}
 
 static int parse(int argc, char **argv, calib_opts *o)
 {
     static const struct option longopts[] = {
-        {"rec", required_argument, 0, 'r'},       {"ref", required_argument, 0, 'f'},
-        {"channel", required_argument, 0, 'c'},   {"output", required_argument, 0, 'o'},
-        {"tone", required_argument, 0, 't'},      {"vrms", required_argument, 0, 'v'},
-        {"impedance", required_argument, 0, 'i'}, {"spl", required_argument, 0, 's'},
-        {"spl-cal", required_argument, 0, 'S'},   {"sweep", required_argument, 0, 'w'},
-        {"ref-channel", required_argument, 0, 'R'}, {0, 0, 0, 0}};
+        {"rec", required_argument, 0, O_REC},          {"ref", required_argument, 0, O_REF},
+        {"channel", required_argument, 0, O_CHANNEL},  {"output", required_argument, 0, 'o'},
+        {"tone", required_argument, 0, O_TONE},        {"vrms", required_argument, 0, O_VRMS},
+        {"impedance", required_argument, 0, O_IMPEDANCE}, {"spl", required_argument, 0, O_SPL},
+        {"spl-cal", required_argument, 0, O_SPLCAL},   {"sweep", required_argument, 0, O_SWEEP},
+        {"ref-channel", required_argument, 0, O_REFCH}, {"device", required_argument, 0, 'D'},
+        {"rate", required_argument, 0, O_RATE},        {"level", required_argument, 0, O_LEVEL},
+        {"length", required_argument, 0, O_LENGTH},    {"inputs", required_argument, 0, O_INPUTS},
+        {"save", required_argument, 0, O_SAVE},        {0, 0, 0, 0}};
     double v;
     int ch;
     opterr = 0;
     optind = 1;
-    while ((ch = getopt_long(argc, argv, ":o:", longopts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, ":o:D:", longopts, NULL)) != -1) {
         switch (ch) {
-        case 'r': o->rec = optarg; break;
+        case O_REC: o->rec = optarg; break;
         case 'o': o->out = optarg; break;
-        case 'S': o->spl_cal = optarg; break;
-        case 'w': o->sweep = optarg; break;
-        case 'f': if (!hp_cli_number(CMD, "--ref", optarg, 60, 150, &o->ref_db)) return HP_EXIT_BAD; break;
-        case 't': if (!hp_cli_number(CMD, "--tone", optarg, 20, 40000, &o->tone_hz)) return HP_EXIT_BAD; break;
-        case 'v': if (!hp_cli_number(CMD, "--vrms", optarg, 1e-6, 1000, &o->vrms)) return HP_EXIT_BAD; break;
-        case 'i': if (!hp_cli_number(CMD, "--impedance", optarg, 0.1, 1e6, &o->ohms)) return HP_EXIT_BAD; break;
-        case 's': if (!hp_cli_number(CMD, "--spl", optarg, 0, 200, &o->spl_db)) return HP_EXIT_BAD; break;
-        case 'c':
-        case 'R':
-            if (!hp_cli_number(CMD, ch == 'c' ? "--channel" : "--ref-channel", optarg, 1, 64, &v))
+        case 'D': o->device = optarg; break;
+        case O_SPLCAL: o->spl_cal = optarg; break;
+        case O_SWEEP: o->sweep = optarg; break;
+        case O_SAVE: o->save_dir = optarg; break;
+        case O_REF: if (!hp_cli_number(CMD, "--ref", optarg, 60, 150, &o->ref_db)) return HP_EXIT_BAD; break;
+        case O_TONE: if (!hp_cli_number(CMD, "--tone", optarg, 20, 40000, &o->tone_hz)) return HP_EXIT_BAD; break;
+        case O_VRMS: if (!hp_cli_number(CMD, "--vrms", optarg, 1e-6, 1000, &o->vrms)) return HP_EXIT_BAD; break;
+        case O_IMPEDANCE: if (!hp_cli_number(CMD, "--impedance", optarg, 0.1, 1e6, &o->ohms)) return HP_EXIT_BAD; break;
+        case O_SPL: if (!hp_cli_number(CMD, "--spl", optarg, 0, 200, &o->spl_db)) return HP_EXIT_BAD; break;
+        case O_LEVEL: if (!hp_cli_number(CMD, "--level", optarg, -80, 0, &o->level_db)) return HP_EXIT_BAD; break;
+        case O_LENGTH: if (!hp_cli_number(CMD, "--length", optarg, 1, 600, &o->length_s)) return HP_EXIT_BAD; break;
+        case O_RATE:
+            if (!hp_cli_number(CMD, "--rate", optarg, 8000, 768000, &o->rate_hz))
                 return HP_EXIT_BAD;
-            if (v != floor(v))
-                return hp_cli_fail(CMD, "%s must be a channel number",
-                                   ch == 'c' ? "--channel" : "--ref-channel");
-            if (ch == 'c')
-                o->channel = (unsigned)v;
-            else
-                o->ref_channel = (int)v;
+            if (!hp_sweep_rate_supported(o->rate_hz))
+                return hp_cli_fail(CMD, "--rate %s: use 44100, 48000, 88200, 96000 or 192000",
+                                   optarg);
+            break;
+        case O_INPUTS:
+            if (parse_inputs(optarg, &o->inputs))
+                return HP_EXIT_BAD;
+            break;
+        case O_CHANNEL:
+            if (!whole("--channel", optarg, 1, 64, &v))
+                return HP_EXIT_BAD;
+            o->channel = (unsigned)v;
+            break;
+        case O_REFCH:
+            if (!whole("--ref-channel", optarg, 1, 64, &v))
+                return HP_EXIT_BAD;
+            o->ref_channel = (int)v;
             break;
         default: return hp_cli_bad_option(CMD, argc, argv, ch);
         }
     }
-    return hp_cli_extra_args(CMD, argc, argv) ? HP_EXIT_BAD : 0;
+    if (hp_cli_extra_args(CMD, argc, argv))
+        return HP_EXIT_BAD;
+    if (o->device && (o->rec || o->sweep))
+        return hp_cli_fail(CMD, "give a recording (--rec) or a device (-D %s), not both",
+                           o->device);
+    if (o->device)
+        hp_pcm_use_simrig_config(); /* before any ALSA call, so -D hpfr_sim is found */
+    if (isnan(o->rate_hz))
+        o->rate_hz = CALIB_RATE_HZ;
+    return 0;
 }
 
-/* The offset of one input from a calibrator recording held in a. */
-static int spl_from_audio(const hp_audio *a, const char *src, const calib_opts *o)
+static calib_opts opts_default(void)
+{
+    calib_opts o = {.channel = 1, .tone_hz = 1000, .ref_db = NAN, .spl_db = NAN,
+                    .rate_hz = NAN, .level_db = NAN, .length_s = NAN};
+    return o;
+}
+
+static double or_default(double v, double dflt)
+{
+    return isnan(v) ? dflt : v;
+}
+
+/* Every input is held in memory while capturing (32 channels at 192 kHz are 49 MB a second). */
+#define MAX_CAPTURE_S 60.0
+
+static int capture_length(const calib_opts *o)
+{
+    if (o->device && o->length_s > MAX_CAPTURE_S)
+        return hp_cli_fail(CMD, "--length %g: a capture is at most %g s", o->length_s,
+                           MAX_CAPTURE_S);
+    return 0;
+}
+
+/* Where the samples came from, for messages: the recording, or "PCM input N". */
+static const char *source_name(const calib_opts *o, const char *rec, char *buf, size_t len)
+{
+    if (!o->device)
+        return rec;
+    snprintf(buf, len, "%s, input %u", o->device, o->channel);
+    return buf;
+}
+
+/* The offset of one input from a calibrator recording held in a; cal holds the other inputs'
+ * lines of -o (if given). */
+static int spl_from_audio(const hp_audio *a, const char *src, const calib_opts *o, hp_spl_cal *cal)
 {
     unsigned ch = 0;
     hp_spl_result r;
     int rc = pick_channel(a, src, o->channel, &ch);
     if (!rc)
         rc = measure_tone(a, src, ch, 1000, &r);
-    hp_spl_cal cal;
-    if (!rc && o->out)
-        rc = existing_spl(o->out, &cal);
     if (rc)
         return rc;
     double off = hp_spl_offset_db(o->ref_db, r.level_dbfs);
@@ -210,12 +318,12 @@ static int spl_from_audio(const hp_audio *a, const char *src, const calib_opts *
     if (!o->out)
         return 0;
     unsigned i = o->channel - 1;
-    cal.offset_db[i] = off;
-    cal.ref_db[i] = o->ref_db;
-    cal.level_dbfs[i] = r.level_dbfs;
-    cal.tone_hz[i] = r.peak_hz;
-    cal.spread_db[i] = r.spread_db;
-    rc = write_text(o->out, spl_writer, &cal);
+    cal->offset_db[i] = off;
+    cal->ref_db[i] = o->ref_db;
+    cal->level_dbfs[i] = r.level_dbfs;
+    cal->tone_hz[i] = r.peak_hz;
+    cal->spread_db[i] = r.spread_db;
+    rc = write_text(o->out, spl_writer, cal);
     if (!rc)
         printf("wrote %s\n", o->out);
     return rc;
@@ -223,16 +331,26 @@ static int spl_from_audio(const hp_audio *a, const char *src, const calib_opts *
 
 static int cmd_spl(int argc, char **argv)
 {
-    calib_opts o = {.channel = 1, .ref_db = NAN};
+    calib_opts o = opts_default();
     int rc = parse(argc, argv, &o);
     if (rc)
         return rc;
-    if (!o.rec || isnan(o.ref_db))
-        return hp_cli_fail(CMD, "spl needs --rec CALIBRATOR.wav and --ref DB (94 or 114)");
+    if (!o.rec && !o.device)
+        return hp_cli_fail(CMD, "spl needs --rec CALIBRATOR.wav or -D PCM (the calibrator live)");
+    if (isnan(o.ref_db))
+        return hp_cli_fail(CMD, "spl needs --ref DB (the calibrator's level: 94 or 114)");
+    o.length_s = or_default(o.length_s, CALIB_SPL_S);
+    if ((rc = capture_length(&o)))
+        return rc;
+    /* An -o that is not ours is refused before anything is captured. */
+    hp_spl_cal cal;
+    if (o.out && (rc = existing_spl(o.out, &cal)))
+        return rc;
     hp_audio a = {0};
-    rc = read_audio(o.rec, &a);
+    char src[300];
+    rc = o.device ? calib_live_capture(&o, &a) : read_audio(o.rec, &a);
     if (!rc)
-        rc = spl_from_audio(&a, o.rec, &o);
+        rc = spl_from_audio(&a, source_name(&o, o.rec, src, sizeof src), &o, &cal);
     hp_audio_release(&a);
     return rc;
 }
@@ -251,7 +369,8 @@ static hp_err sens_writer(FILE *f, const void *arg)
     return ferror(f) ? HP_EIO : HP_OK;
 }
 
-/* The tone's SPL from a recording of the rig's microphone and that input's offset. */
+/* The tone's SPL from the rig's microphone (a recording, or live while the tone plays) and
+ * that input's offset, which is read first. */
 static int tone_spl(const calib_opts *o, double *spl)
 {
     hp_spl_cal cal;
@@ -266,11 +385,13 @@ static int tone_spl(const calib_opts *o, double *spl)
     hp_audio a = {0};
     unsigned ch = 0;
     hp_spl_result r;
-    int rc = read_audio(o->rec, &a);
+    char buf[300];
+    const char *src = source_name(o, o->rec, buf, sizeof buf);
+    int rc = o->device ? calib_live_tone_capture(o, &a) : read_audio(o->rec, &a);
     if (!rc)
-        rc = pick_channel(&a, o->rec, o->channel, &ch);
+        rc = pick_channel(&a, src, o->channel, &ch);
     if (!rc)
-        rc = measure_tone(&a, o->rec, ch, o->tone_hz, &r);
+        rc = measure_tone(&a, src, ch, o->tone_hz, &r);
     if (!rc) {
         *spl = r.level_dbfs + cal.offset_db[o->channel - 1];
         printf("tone: %.2f Hz at %.2f dBFS on input %u = %.2f dB SPL\n", r.peak_hz, r.level_dbfs,
@@ -280,20 +401,48 @@ static int tone_spl(const calib_opts *o, double *spl)
     return rc;
 }
 
+/* Which output form was asked for; 0 or exit code. */
+static int check_output(calib_opts *o)
+{
+    if (o->tone_hz >= 0.45 * o->rate_hz && o->device)
+        return hp_cli_fail(CMD, "--tone %g: too high for %g Hz", o->tone_hz, o->rate_hz);
+    if (o->device && !(o->vrms > 0)) {
+        if (o->spl_cal || !isnan(o->spl_db) || o->out)
+            return hp_cli_fail(CMD, "output -D without --vrms only plays the tone; read the "
+                               "voltage while it plays, then add --vrms V");
+        return 0;
+    }
+    if (!(o->vrms > 0))
+        return hp_cli_fail(CMD, "output needs --vrms V (the voltage across the headphone)");
+    if (o->device) {
+        if (!isnan(o->spl_db) || !o->spl_cal)
+            return hp_cli_fail(CMD, "output -D measures the tone through the microphone: it "
+                               "needs --spl-cal spl.cal (with --spl DB, no device is needed)");
+        return 0;
+    }
+    if (!isnan(o->spl_db) == !!o->rec)
+        return hp_cli_fail(CMD, "output needs either --spl DB or --rec TONE.wav with --spl-cal");
+    if (o->rec && !o->spl_cal)
+        return hp_cli_fail(CMD, "--rec needs --spl-cal spl.cal (from hpfr calib spl)");
+    return 0;
+}
+
 static int cmd_output(int argc, char **argv)
 {
-    calib_opts o = {.channel = 1, .tone_hz = 1000, .spl_db = NAN};
+    calib_opts o = opts_default();
     int rc = parse(argc, argv, &o);
-    if (rc)
+    if (rc || (rc = check_output(&o)))
         return rc;
-    if (!(o.vrms > 0))
-        return hp_cli_fail(CMD, "output needs --vrms V (the voltage across the headphone)");
-    if (!isnan(o.spl_db) == !!o.rec)
-        return hp_cli_fail(CMD, "output needs either --spl DB or --rec TONE.wav with --spl-cal");
-    if (o.rec && !o.spl_cal)
-        return hp_cli_fail(CMD, "--rec needs --spl-cal spl.cal (from hpfr calib spl)");
+    o.level_db = or_default(o.level_db, CALIB_TONE_DBFS);
+    if (o.device && !(o.vrms > 0)) {
+        o.length_s = or_default(o.length_s, CALIB_PLAY_S);
+        return calib_live_tone_play(&o);
+    }
+    o.length_s = or_default(o.length_s, CALIB_TONE_S);
+    if ((rc = capture_length(&o)))
+        return rc;
     sensitivity s = {o.spl_db, o.vrms, o.ohms, NAN, NAN};
-    if (o.rec && (rc = tone_spl(&o, &s.spl_db)))
+    if (o.spl_cal && (rc = tone_spl(&o, &s.spl_db)))
         return rc;
     s.per_v = hp_sens_db_spl_per_v(s.spl_db, o.vrms);
     printf("sensitivity: %.2f dB SPL/V (%.2f dB SPL at %.4g Vrms)\n", s.per_v, s.spl_db, o.vrms);
@@ -307,7 +456,8 @@ static int cmd_output(int argc, char **argv)
     return rc;
 }
 
-/* The sections of a loopback analysed by the analyze code path (job already run). */
+/* The sections of a loopback analysed by the analyze code path (job already run): one per
+ * analysed input (--inputs limits the paths, see check_inputs). */
 static int loopback_from_job(const analyze_job *job, hp_iface_cal *cal)
 {
     const double one_k = 1000;
@@ -316,7 +466,7 @@ static int loopback_from_job(const analyze_job *job, hp_iface_cal *cal)
     int rc = db ? 0 : hp_cli_fail(CMD, "out of memory");
     for (size_t k = 0; k < job->npaths && !rc; k++) {
         const analyze_path *p = &job->paths[k];
-        if (p->crosstalk)
+        if (p->crosstalk || (job->opt.mic_mask && !(job->opt.mic_mask >> p->mic & 1)))
             continue;
         double g;
         if (hp_curve_interp(job->grid.f_hz, p->resp.raw_db, n, &one_k, 1, &g) != HP_OK) {
@@ -342,14 +492,47 @@ static int loopback_from_job(const analyze_job *job, hp_iface_cal *cal)
     return rc;
 }
 
+/* Below this peak an input carries no loopback: no cable, or the wrong input. */
+#define SILENT_INPUT_DBFS (-60.0)
+
+/* --inputs against the recording: each input there, none the reference, and each carrying
+ * sound (an uncabled input would only give a response of noise). */
+static int check_inputs(const analyze_job *job)
+{
+    unsigned chans = job->rec.channels;
+    for (unsigned c = 0; c < 64; c++) {
+        int chosen = job->opt.mic_mask ? (int)(job->opt.mic_mask >> c & 1) : c < chans;
+        if (!chosen || (int)c + 1 == job->opt.ref_channel) {
+            if (chosen)
+                return hp_cli_fail(CMD, "--inputs: input %u is the --ref-channel", c + 1);
+            continue;
+        }
+        if (c >= chans)
+            return hp_cli_fail(CMD, "--inputs: %s has no input %u (%u channel%s)",
+                               job->opt.rec_path, c + 1, chans, chans == 1 ? "" : "s");
+        if (job->stats[c].peak_dbfs < SILENT_INPUT_DBFS)
+            return hp_cli_fail(CMD, "%s: input %u carries no loopback (peak %.1f dBFS): is the "
+                               "cable in? --inputs names the cabled inputs", job->opt.rec_path,
+                               c + 1, job->stats[c].peak_dbfs);
+    }
+    return 0;
+}
+
 static int cmd_loopback(int argc, char **argv)
 {
-    calib_opts o = {0};
+    calib_opts o = opts_default();
     int rc = parse(argc, argv, &o);
     if (rc)
         return rc;
-    if (!o.sweep || !o.rec || !o.out)
-        return hp_cli_fail(CMD, "loopback needs --sweep SWEEP.wav, --rec REC.wav and -o iface.cal");
+    if (!o.out || (!o.device && (!o.sweep || !o.rec)))
+        return hp_cli_fail(CMD, "loopback needs --sweep SWEEP.wav and --rec REC.wav, or -D PCM; "
+                           "and -o iface.cal");
+    if (o.ref_channel && (o.inputs >> (o.ref_channel - 1) & 1))
+        return hp_cli_fail(CMD, "--inputs: input %d is the --ref-channel", o.ref_channel);
+    o.length_s = or_default(o.length_s, CALIB_SWEEP_S);
+    o.level_db = or_default(o.level_db, CALIB_SWEEP_DBFS);
+    if ((rc = capture_length(&o)))
+        return rc;
     hp_iface_cal cal = {0};
     hp_diag d;
     hp_err e = hp_iface_read(o.out, &cal, &d);
@@ -362,10 +545,13 @@ static int cmd_loopback(int argc, char **argv)
     job.opt.rec_path = o.rec;
     job.opt.out_dir = o.out;
     job.opt.ref_channel = o.ref_channel;
+    job.opt.mic_mask = o.inputs;
     job.opt.smooth.kind = HP_SMOOTH_NONE;
     job.opt.left_ms = 5;
     job.opt.right_ms = 500;
-    rc = analyze_load(&job);
+    rc = o.device ? calib_live_loopback(&o, &job) : analyze_load(&job);
+    if (!rc)
+        rc = check_inputs(&job);
     if (!rc)
         rc = analyze_run_paths(&job);
     if (!rc)
@@ -382,13 +568,16 @@ static int run(int argc, char **argv)
     if (argc < 2)
         return hp_cli_fail(CMD, "which calibration? spl, output or loopback (see hpfr calib --help)");
     const char *sub = argv[1];
-    if (!strcmp(sub, "spl"))
-        return cmd_spl(argc - 1, argv + 1);
-    if (!strcmp(sub, "output"))
-        return cmd_output(argc - 1, argv + 1);
-    if (!strcmp(sub, "loopback"))
-        return cmd_loopback(argc - 1, argv + 1);
-    return hp_cli_fail(CMD, "unknown calibration '%s': use spl, output or loopback", sub);
+    int (*form)(int, char **) = !strcmp(sub, "spl")        ? cmd_spl
+                                : !strcmp(sub, "output")   ? cmd_output
+                                : !strcmp(sub, "loopback") ? cmd_loopback
+                                                           : NULL;
+    if (!form)
+        return hp_cli_fail(CMD, "unknown calibration '%s': use spl, output or loopback", sub);
+    int rc = form(argc - 1, argv + 1);
+    /* alsa-lib's global configuration, loaded by a live form (valgrind would call it lost). */
+    snd_config_update_free_global();
+    return rc;
 }
 
 const hp_cmd hp_cmd_calib = {"calib", "SPL offset, headphone sensitivity, interface calibration",

@@ -1,9 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The streaming loop of a measurement. */
 #include "duplex.h"
-#include <errno.h>
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,20 +43,7 @@ typedef struct {
 
 static hp_err fail(stream *s, hp_pcm *p, int err)
 {
-    const char *dir = p->stream == SND_PCM_STREAM_PLAYBACK ? "playback" : "capture";
-    if (err == -EPIPE) {
-        snprintf(s->why, s->why_len, "%s: %s %s", p->name, dir,
-                 p->stream == SND_PCM_STREAM_PLAYBACK ? "underrun" : "overrun");
-        return HP_EXRUN;
-    }
-    if (err == -ENODEV || err == -EBADFD || err == -ENXIO)
-        snprintf(s->why, s->why_len, "%s: the %s device disappeared (%s)", p->name, dir,
-                 snd_strerror(err));
-    else if (err == -ESTRPIPE)
-        snprintf(s->why, s->why_len, "%s: the %s device was suspended", p->name, dir);
-    else
-        snprintf(s->why, s->why_len, "%s: %s failed: %s", p->name, dir, snd_strerror(err));
-    return HP_EDEVICE;
+    return hp_pcm_error(p, err, s->why, s->why_len);
 }
 
 /* Writes n frames of the stimulus (silence past its end). */

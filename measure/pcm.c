@@ -182,6 +182,24 @@ void hp_pcm_close(hp_pcm *p)
     }
 }
 
+hp_err hp_pcm_error(const hp_pcm *p, int err, char *why, size_t why_len)
+{
+    const char *dir = stream_word(p->stream);
+    if (err == -EPIPE) {
+        snprintf(why, why_len, "%s: %s %s", p->name, dir,
+                 p->stream == SND_PCM_STREAM_PLAYBACK ? "underrun" : "overrun");
+        return HP_EXRUN;
+    }
+    if (err == -ENODEV || err == -EBADFD || err == -ENXIO)
+        snprintf(why, why_len, "%s: the %s device disappeared (%s)", p->name, dir,
+                 snd_strerror(err));
+    else if (err == -ESTRPIPE)
+        snprintf(why, why_len, "%s: the %s device was suspended", p->name, dir);
+    else
+        snprintf(why, why_len, "%s: %s failed: %s", p->name, dir, snd_strerror(err));
+    return HP_EDEVICE;
+}
+
 const char *hp_pcm_format_name(const hp_pcm *p)
 {
     return snd_pcm_format_name(p->format);

@@ -27,6 +27,11 @@ hp_err hp_pcm_open(hp_pcm *p, const char *device, snd_pcm_stream_t stream, unsig
 
 void hp_pcm_close(hp_pcm *p);
 
+/* Describes a failed transfer (ALSA's negative errno err) in why as one line naming the device
+ * and the direction, and maps it: -EPIPE (an under- or overrun) is HP_EXRUN, anything else
+ * (disappeared, suspended, failed) HP_EDEVICE. */
+hp_err hp_pcm_error(const hp_pcm *p, int err, char *why, size_t why_len);
+
 /* Converts n interleaved frames between float [-1, 1] and the device format; float input is
  * clamped, so a stimulus cannot wrap around in an integer format. */
 void hp_pcm_pack(const hp_pcm *p, const float *in, void *out, size_t frames);

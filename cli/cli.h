@@ -18,6 +18,7 @@ typedef struct {
 
 extern const hp_cmd hp_cmd_sweep;
 extern const hp_cmd hp_cmd_analyze;
+extern const hp_cmd hp_cmd_eq;
 
 /* Prints "hpfr CMD: message" on stderr and returns HP_EXIT_BAD. */
 int hp_cli_fail(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

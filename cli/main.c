@@ -9,6 +9,7 @@
 static const hp_cmd *const commands[] = {
     &hp_cmd_sweep,
     &hp_cmd_analyze,
+    &hp_cmd_eq,
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 

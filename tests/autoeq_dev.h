@@ -35,10 +35,11 @@ static const char *aed_dir(void)
     return d && *d ? d : "../shared/data/autoeq-dev";
 }
 
-static int aed_load(aed_set *s)
+/* Loads the manifest of the set in dir (aed_dir() for the 22-headphone set). */
+static int aed_load_dir(aed_set *s, const char *dir)
 {
     char path[1024], line[4096];
-    snprintf(s->dir, sizeof s->dir, "%s", aed_dir());
+    snprintf(s->dir, sizeof s->dir, "%s", dir);
     snprintf(path, sizeof path, "%s/manifest.tsv", s->dir);
     FILE *f = fopen(path, "r");
     if (!f)
@@ -67,6 +68,8 @@ static int aed_load(aed_set *s)
     fclose(f);
     return s->n > 0;
 }
+
+static int aed_load(aed_set *s) { return aed_load_dir(s, aed_dir()); }
 
 /* A two-column CSV with one header line. Returns the number of rows (0 on error). */
 static size_t aed_csv(const char *dir, const char *rel, double *f, double *y, size_t max)

@@ -40,7 +40,10 @@ CLI_SRC := $(wildcard cli/*.c)
 TEST_SRC := $(wildcard tests/test_*.c)
 
 DSP_OBJ := $(DSP_SRC:%.c=$(O)/%.o)
-IO_OBJ := $(IO_SRC:%.c=$(O)/%.o)
+# The built-in EQ target curves (data/targets/*.csv) are compiled in as strings.
+TARGET_CSV := $(wildcard data/targets/*.csv)
+GEN_TARGETS := $(O)/gen/targets_data.c
+IO_OBJ := $(IO_SRC:%.c=$(O)/%.o) $(O)/gen/targets_data.o
 CLI_OBJ := $(CLI_SRC:%.c=$(O)/%.o)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(O)/tests/%)
 TOOL_SRC := $(wildcard tests/tools/*.c)
@@ -55,6 +58,13 @@ all: $(HPFR)
 
 $(O)/%.o: %.c
 	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(GEN_TARGETS): $(TARGET_CSV) scripts/embed-targets.sh
+	@mkdir -p $(@D)
+	sh scripts/embed-targets.sh $@ $(TARGET_CSV)
+
+$(O)/gen/targets_data.o: $(GEN_TARGETS)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(LIBDSP): $(DSP_OBJ)
@@ -128,6 +138,9 @@ install: all
 	install -m 644 $(SIMRIG_SO) $(DESTDIR)$(PREFIX)/lib/hpfr/
 	sed 's|"$(abspath $(SIMRIG_SO))"|"$(PREFIX)/lib/hpfr/$(notdir $(SIMRIG_SO))"|' $(SIMRIG_CONF) \
 	  > $(DESTDIR)$(PREFIX)/share/hpfr/hpfr-alsa.conf
+	install -d $(DESTDIR)$(PREFIX)/share/hpfr/targets
+	install -m 644 $(TARGET_CSV) data/targets/SOURCES.md data/targets/LICENSE-AutoEq.txt \
+	  $(DESTDIR)$(PREFIX)/share/hpfr/targets
 
 clean:
 	rm -rf build build-san demo-out

@@ -15,6 +15,16 @@
 #                                same duration and file length, median wall time, as above
 #   analyze_vs_lsconv_2^K_ratio  the two times divided (target <= 1.0)
 # Targets (issue 2): ratio <= 1.0 at every length, peak RSS <= 128 MiB at 2^20.
+#
+# EQ fit (issue 5), by bench/eqfit on ../shared/data/autoeq-dev (HPFR_AUTOEQ_DEV), scored as
+# that set's README prescribes, AutoEq's budget and limits, +6 dB cap:
+#   eq_<headphone>_rms_ours / _rms_autoeq     RMS error 20 Hz-10 kHz, ours and AutoEq's PEQ
+#   eq_<headphone>_loss_ours / _loss_autoeq   AutoEq's loss (treble by its average level)
+#   eq_<headphone>_boost_ours                 our PEQ's largest boost (never above 6.0)
+#   eq_<headphone>_fit_ms                     CPU time of one fit (best of 5)
+#   eq_median_*, eq_worst_*_ratio, eq_headphones_better_on_both, eq_median/max_fit_ms
+# Targets: better on both measures on all 22, median ratios <= 0.6, <= 20 ms per fit. The
+# same figures prefixed eq_heldout_ come from 3 headphones not used in development.
 set -eu
 
 : "${HPFR:?set HPFR to the hpfr binary}"
@@ -42,6 +52,15 @@ calc() { awk "BEGIN { printf \"$1\", $2 }"; }
 for t in "$HPFR" "$TIMECMD" "$DECONV" "$SIMREC"; do
     [ -x "$t" ] || { note "$t is missing: run make bench"; exit 1; }
 done
+EQFIT=$O/bench/eqfit
+if [ -x "$EQFIT" ]; then
+    note "EQ fit against AutoEq's published PEQs (22 headphones)"
+    "$EQFIT" 5 || note "bench/eqfit failed (is ${HPFR_AUTOEQ_DEV:-../shared/data/autoeq-dev} there?)"
+    note "EQ fit on 3 headphones held out from development (bench/data/autoeq-extra)"
+    HPFR_AUTOEQ_DEV=bench/data/autoeq-extra "$EQFIT" 5 2>/dev/null | sed 's/^eq_/eq_heldout_/' ||
+        note "bench/eqfit failed on the held-out set"
+fi
+
 for t in glsweep lsconv sox; do
     command -v "$t" >/dev/null 2>&1 || { note "$t not found: make deps installs drc and sox"; exit 1; }
 done

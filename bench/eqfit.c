@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* make bench, EQ part: our parametric EQ fit against AutoEq's published PEQs on the 22
- * headphones of ../shared/data/autoeq-dev, scored as its README prescribes. Prints
+ * headphones of tests/data/autoeq-dev (a copy of ../shared/data/autoeq-dev), scored as its README prescribes. Prints
  * "name value unit" lines: per headphone both measures for both tools and the fit time, then
  * the medians and their ratios. Fit times are the thread's CPU time (best of RUNS), so other
  * work on the machine inflates them less than wall time would. Usage: eqfit [RUNS]. */

@@ -16,7 +16,7 @@
 #   analyze_vs_lsconv_2^K_ratio  the two times divided (target <= 1.0)
 # Targets (issue 2): ratio <= 1.0 at every length, peak RSS <= 128 MiB at 2^20.
 #
-# EQ fit (issue 5), by bench/eqfit on ../shared/data/autoeq-dev (HPFR_AUTOEQ_DEV), scored as
+# EQ fit (issue 5), by bench/eqfit on tests/data/autoeq-dev (HPFR_AUTOEQ_DEV), scored as
 # that set's README prescribes, AutoEq's budget and limits, +6 dB cap:
 #   eq_<headphone>_rms_ours / _rms_autoeq     RMS error 20 Hz-10 kHz, ours and AutoEq's PEQ
 #   eq_<headphone>_loss_ours / _loss_autoeq   AutoEq's loss (treble by its average level)
@@ -55,7 +55,7 @@ done
 EQFIT=$O/bench/eqfit
 if [ -x "$EQFIT" ]; then
     note "EQ fit against AutoEq's published PEQs (22 headphones)"
-    "$EQFIT" 5 || note "bench/eqfit failed (is ${HPFR_AUTOEQ_DEV:-../shared/data/autoeq-dev} there?)"
+    "$EQFIT" 5 || note "bench/eqfit failed (is ${HPFR_AUTOEQ_DEV:-tests/data/autoeq-dev} there?)"
     note "EQ fit on 3 headphones held out from development (bench/data/autoeq-extra)"
     HPFR_AUTOEQ_DEV=bench/data/autoeq-extra "$EQFIT" 5 2>/dev/null | sed 's/^eq_/eq_heldout_/' ||
         note "bench/eqfit failed on the held-out set"

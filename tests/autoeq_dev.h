@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The AutoEq comparison set (../shared/data/autoeq-dev) for the quality-bar test and
+/* The AutoEq comparison set (tests/data/autoeq-dev, a copy of ../shared/data/autoeq-dev) for the quality-bar test and
  * `make bench`: its manifest, measurements, targets and AutoEq's published PEQs, and the
  * scoring its README prescribes, step by step. Header-only, test and bench code. */
 #ifndef HP_AUTOEQ_DEV_H
@@ -28,11 +28,11 @@ typedef struct {
     aed_item it[AED_MAX];
 } aed_set;
 
-/* The data directory: $HPFR_AUTOEQ_DEV, else ../shared/data/autoeq-dev from the repository. */
+/* The data directory: $HPFR_AUTOEQ_DEV, else tests/data/autoeq-dev (a copy of ../shared/data/autoeq-dev). */
 static const char *aed_dir(void)
 {
     const char *d = getenv("HPFR_AUTOEQ_DEV");
-    return d && *d ? d : "../shared/data/autoeq-dev";
+    return d && *d ? d : "tests/data/autoeq-dev";
 }
 
 /* Loads the manifest of the set in dir (aed_dir() for the 22-headphone set). */

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The quality bar of issue 5 on the AutoEq comparison set (../shared/data/autoeq-dev), scored
+/* The quality bar of issue 5 on the AutoEq comparison set (tests/data/autoeq-dev, a copy of ../shared/data/autoeq-dev), scored
  * exactly as its README prescribes (tests/autoeq_dev.h): with AutoEq's filter budget and
  * limits (shelves at 105 Hz and 10 kHz, Q 0.7, plus 8 peaking filters, fc 20 Hz-10 kHz,
  * Q 0.18-6, +-20 dB) and its +6 dB boost cap (ours is on the EQ curve itself, so our PEQ never

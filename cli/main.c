@@ -9,6 +9,9 @@
 static const hp_cmd *const commands[] = {
     &hp_cmd_sweep,
     &hp_cmd_analyze,
+    &hp_cmd_average,
+    &hp_cmd_leak,
+    &hp_cmd_compare,
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 

@@ -1,0 +1,415 @@
+/* SPDX-License-Identifier: MIT */
+/* hpfr leak's computation and outputs. Leak curves come from the impulse responses rather than
+ * the fr-*.csv files because they must reach 10 Hz, below the 20 Hz where those start: each
+ * ir-<ch>.wav is transformed onto the leak grid (dsp/irspectrum), and placement p's curve is
+ * its magnitude over the reference's. The sealed response common to all placements cancels;
+ * the leak fit (dsp/leakfit) then models every placement's own leak, the reference's too. */
+#include "stats_leak.h"
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+#include "csv.h"
+#include "grid.h"
+#include "irspectrum.h"
+#include "json.h"
+#include "num.h"
+#include "outset.h"
+#include "version.h"
+
+const double leak_loss_hz[LEAK_NLOSS] = {20, 50, 100};
+
+#define GRID_LO_HZ 10.0
+#define GRID_HI_HZ 1000.0
+#define GRID_PPO 24.0 /* the curves of a 500 ms IR are smooth well beyond this resolution */
+/* Best seal: the most level at the bottom of the band relative to the mid band. */
+#define SEAL_LO_HZ 10.0
+#define SEAL_HI_HZ 20.0
+#define MID_LO_HZ 300.0
+#define MID_HI_HZ 1000.0
+/* A placement "loses bass" in the verdict's evidence beyond this at 20 Hz. */
+#define LOSS_NOTE_DB 3.0
+
+static double mid_level(const leak_result *r, const double *spec, double lo, double hi)
+{
+    double v;
+    return hp_band_mean(r->f_hz, spec, r->ng, lo, hi, &v) == HP_OK ? v : (double)NAN;
+}
+
+/* The best-sealed placement of a channel: a leak takes level away below its corner, most of
+ * all at the bottom of the band (an inertive one adds a bump above f0, so the bass band as a
+ * whole would mislead). */
+static size_t best_sealed(const sess *s, const leak_result *r, size_t ch)
+{
+    size_t best = 0;
+    double best_v = -INFINITY;
+    for (size_t p = 0; p < s->np; p++) {
+        const double *sp = r->spec + (ch * s->np + p) * r->ng;
+        double v = mid_level(r, sp, SEAL_LO_HZ, SEAL_HI_HZ) - mid_level(r, sp, MID_LO_HZ, MID_HI_HZ);
+        if (v > best_v) {
+            best_v = v;
+            best = p;
+        }
+    }
+    return best;
+}
+
+/* Linear interpolation in log frequency. */
+static double interp_log(const double *f, const double *v, size_t n, double x)
+{
+    if (x <= f[0])
+        return v[0];
+    for (size_t i = 1; i < n; i++)
+        if (x <= f[i]) {
+            double t = log(x / f[i - 1]) / log(f[i] / f[i - 1]);
+            return v[i - 1] + t * (v[i] - v[i - 1]);
+        }
+    return v[n - 1];
+}
+
+static int fit_channel(const char *cmd, const sess *s, leak_result *r, size_t ch)
+{
+    size_t np = s->np, ng = r->ng, ref = r->ref[ch];
+    double *cur = malloc(2 * np * ng * sizeof *cur);
+    const double **cp = malloc(np * sizeof *cp), **sp = malloc(np * sizeof *sp);
+    if (!cur || !cp || !sp) {
+        free(cur), free(cp), free(sp);
+        return hp_cli_fail(cmd, "out of memory");
+    }
+    const double *sref = r->spec + (ch * np + ref) * ng;
+    double nref = r->noise[ch * np + ref];
+    for (size_t p = 0; p < np; p++) {
+        const double *spp = r->spec + (ch * np + p) * ng;
+        double *d = cur + p * ng, *sg = cur + (np + p) * ng;
+        for (size_t i = 0; i < ng; i++) {
+            double a = hp_irspec_sigma_db(spp[i], r->noise[ch * np + p]);
+            double b = hp_irspec_sigma_db(sref[i], nref);
+            d[i] = spp[i] - sref[i];
+            sg[i] = sqrt(a * a + b * b);
+        }
+        cp[p] = d;
+        sp[p] = sg;
+    }
+    hp_leakfit_cfg cfg = hp_leakfit_cfg_default();
+    hp_leakfit_place *fit = r->fit + ch * np;
+    hp_err e = hp_leakfit(r->f_hz, ng, cp, sp, np, ref, &cfg, fit);
+    int rc = 0;
+    if (e == HP_ENODATA)
+        rc = hp_cli_fail(cmd, "%s: channel %s: a leak curve has too few usable points between "
+                              "%g and %g Hz (more than 30 dB down or unreadable)",
+                         s->dir, s->info.channels[ch], GRID_LO_HZ, GRID_HI_HZ);
+    else if (e != HP_OK)
+        rc = hp_cli_fail(cmd, "%s: channel %s: the leak fit failed: %s", s->dir,
+                         s->info.channels[ch], hp_strerror(e));
+    for (size_t p = 0; !rc && p < np; p++) {
+        /* Level-matched: a change of overall level between seatings is not a leak. */
+        double *out = r->curve + (ch * np + p) * ng;
+        for (size_t i = 0; i < ng; i++)
+            out[i] = p == ref ? 0.0 : cp[p][i] - fit[p].level_db;
+        for (int k = 0; k < LEAK_NLOSS; k++)
+            r->loss[(ch * np + p) * LEAK_NLOSS + k] =
+                p == ref ? 0.0 : -interp_log(r->f_hz, out, ng, leak_loss_hz[k]);
+    }
+    free(cur);
+    free(cp);
+    free(sp);
+    return rc;
+}
+
+static int find_reference(const char *cmd, const sess *s, unsigned idx, size_t *out)
+{
+    for (size_t p = 0; p < s->np; p++)
+        if (s->pl[p]->index == idx) {
+            *out = p;
+            return 0;
+        }
+    return hp_cli_fail(cmd, "--reference %u: %s has no measured placement %u", idx, s->dir, idx);
+}
+
+int leak_compute(const char *cmd, const sess *s, unsigned ref_index, const hp_seal_cfg *cfg,
+                 leak_result *r)
+{
+    memset(r, 0, sizeof *r);
+    size_t given = 0;
+    if (ref_index && find_reference(cmd, s, ref_index, &given))
+        return HP_EXIT_BAD;
+    hp_grid g;
+    if (hp_grid_log(GRID_LO_HZ, GRID_HI_HZ, GRID_PPO, &g) != HP_OK)
+        return hp_cli_fail(cmd, "out of memory");
+    r->ng = g.n;
+    r->f_hz = g.f_hz; /* taken over from g */
+    size_t n = s->nch * s->np;
+    r->spec = malloc(n * r->ng * sizeof *r->spec);
+    r->noise = malloc(n * sizeof *r->noise);
+    r->curve = malloc(n * r->ng * sizeof *r->curve);
+    r->fit = calloc(n, sizeof *r->fit);
+    r->loss = calloc(n * LEAK_NLOSS, sizeof *r->loss);
+    if (!r->spec || !r->noise || !r->curve || !r->fit || !r->loss)
+        return hp_cli_fail(cmd, "out of memory");
+    if (sess_ir_spectra(cmd, s, r->f_hz, r->ng, r->spec, r->noise, &r->rate_hz))
+        return HP_EXIT_BAD;
+    r->ref_given = ref_index != 0;
+    for (size_t ch = 0; ch < s->nch; ch++) {
+        r->ref[ch] = r->ref_given ? given : best_sealed(s, r, ch);
+        if (fit_channel(cmd, s, r, ch))
+            return HP_EXIT_BAD;
+    }
+    return avg_compute(cmd, s, cfg, &r->avg);
+}
+
+void leak_release(leak_result *r)
+{
+    if (!r)
+        return;
+    free(r->f_hz);
+    free(r->spec);
+    free(r->noise);
+    free(r->curve);
+    free(r->fit);
+    free(r->loss);
+    avg_release(&r->avg);
+    memset(r, 0, sizeof *r);
+}
+
+const char *leak_verdict(const leak_result *r)
+{
+    return r->avg.sensitive ? "seal-sensitive" : "seal-insensitive";
+}
+
+/* ---- the verdict's evidence, shared by the summary and the printout ---- */
+
+static void evidence_spread(const sess *s, const leak_result *r, char *buf, size_t size)
+{
+    const avg_result *a = &r->avg;
+    size_t ch = a->spread_ch;
+    snprintf(buf, size, "bass level (%g-%g Hz re %g-%g Hz) varies by %.2f dB (standard deviation "
+                        "over %zu placements, channel %s; range %.2f dB); the threshold is %.2f dB",
+             a->cfg.bass_lo_hz, a->cfg.bass_hi_hz, a->cfg.ref_lo_hz, a->cfg.ref_hi_hz, a->spread,
+             s->np, s->info.channels[ch], a->bass_range[ch], a->cfg.sensitive_db);
+}
+
+static void evidence_loss(const sess *s, const leak_result *r, char *buf, size_t size)
+{
+    size_t used = (size_t)snprintf(buf, size, "placements losing more than %g dB at 20 Hz:",
+                                   LOSS_NOTE_DB);
+    int any = 0;
+    for (size_t p = 0; p < s->np; p++)
+        for (size_t ch = 0; ch < s->nch; ch++) {
+            double l = r->loss[(ch * s->np + p) * LEAK_NLOSS];
+            if (l > LOSS_NOTE_DB && used < size)
+                used += (size_t)snprintf(buf + used, size - used, "%s %u (%s, %.1f dB, corner %.0f Hz)",
+                                         any++ ? "," : "", s->pl[p]->index, s->info.channels[ch], l,
+                                         r->fit[ch * s->np + p].corner_hz);
+        }
+    if (!any && used < size)
+        snprintf(buf + used, size - used, " none");
+}
+
+static void evidence_corners(const sess *s, const leak_result *r, char *buf, size_t size)
+{
+    double lo = INFINITY, hi = 0;
+    for (size_t k = 0; k < s->nch * s->np; k++) {
+        double c = r->fit[k].corner_hz;
+        lo = c < lo ? c : lo;
+        hi = c > hi ? c : hi;
+    }
+    snprintf(buf, size, "fitted leak corners (-3 dB) range from %.1f to %.1f Hz", lo, hi);
+}
+
+typedef void (*evidence_fn)(const sess *, const leak_result *, char *, size_t);
+static const evidence_fn evidence[] = {evidence_spread, evidence_loss, evidence_corners};
+#define NEVIDENCE (sizeof evidence / sizeof evidence[0])
+
+/* ---- files ---- */
+
+static int put_num(FILE *f, double v, int dec, int last)
+{
+    char b[64];
+    if (hp_num_fixed(b, sizeof b, v, dec) != HP_OK)
+        return -1;
+    return fprintf(f, "%s%c", b, last ? '\n' : ',') < 0 ? -1 : 0;
+}
+
+static int write_leak_csv(const char *cmd, hp_outset *set, const sess *s, const leak_result *r)
+{
+    FILE *f = hp_outset_fopen(set, "leak.csv");
+    int bad = !f || fputs("placement,ear,model,corner_hz,f0_hz,q,loss20_db,loss50_db,loss100_db,"
+                          "residual_db\n", f) < 0;
+    for (size_t p = 0; !bad && p < s->np; p++)
+        for (size_t ch = 0; !bad && ch < s->nch; ch++) {
+            const hp_leakfit_place *ft = &r->fit[ch * s->np + p];
+            const double *l = r->loss + (ch * s->np + p) * LEAK_NLOSS;
+            bad = fprintf(f, "%u,%s,%s,", s->pl[p]->index, s->info.channels[ch],
+                          hp_leak_order_name(ft->leak.order)) < 0 ||
+                  put_num(f, ft->corner_hz, 3, 0) || put_num(f, ft->leak.f0_hz, 3, 0) ||
+                  put_num(f, ft->leak.q, 4, 0) || put_num(f, l[0], 3, 0) ||
+                  put_num(f, l[1], 3, 0) || put_num(f, l[2], 3, 0) ||
+                  put_num(f, ft->rms_db, 4, 1);
+        }
+    if (bad)
+        return hp_cli_fail(cmd, "%s/leak.csv: write failed: %s", hp_outset_dir(set), strerror(errno));
+    return 0;
+}
+
+static int write_curves(const char *cmd, hp_outset *set, const sess *s, const leak_result *r)
+{
+    static const int dec[] = {3, 4};
+    char name[80];
+    for (size_t ch = 0; ch < s->nch; ch++)
+        for (size_t p = 0; p < s->np; p++) {
+            snprintf(name, sizeof name, "leak-%s-%u.csv", s->info.channels[ch], s->pl[p]->index);
+            const double *cols[] = {r->f_hz, leak_curve(r, s, ch, p)};
+            FILE *f = hp_outset_fopen(set, name);
+            if (!f || hp_csv_write(f, "frequency,db", cols, 2, r->ng, dec) != HP_OK)
+                return hp_cli_fail(cmd, "%s/%s: write failed: %s", hp_outset_dir(set), name,
+                                   strerror(errno));
+        }
+    return 0;
+}
+
+static void json_fit(hp_json *j, const sess *s, const leak_result *r, size_t ch, size_t p)
+{
+    const hp_leakfit_place *ft = &r->fit[ch * s->np + p];
+    const double *l = r->loss + (ch * s->np + p) * LEAK_NLOSS;
+    hp_json_obj_begin(j, NULL);
+    hp_json_int(j, "placement", s->pl[p]->index);
+    hp_json_bool(j, "reference", p == r->ref[ch]);
+    hp_json_str(j, "model", hp_leak_order_name(ft->leak.order));
+    hp_json_num(j, "corner_hz", ft->corner_hz);
+    hp_json_num(j, "corner_uncertainty", ft->corner_sd_rel);
+    hp_json_num(j, "f0_hz", ft->leak.f0_hz);
+    hp_json_num(j, "q", ft->leak.q);
+    hp_json_num(j, "level_db", ft->level_db);
+    hp_json_num(j, "loss20_db", l[0]);
+    hp_json_num(j, "loss50_db", l[1]);
+    hp_json_num(j, "loss100_db", l[2]);
+    hp_json_num(j, "residual_db", ft->rms_db);
+    hp_json_num(j, "residual_other_model_db", ft->rms_other_db);
+    hp_json_int(j, "points", (long long)ft->npoints);
+    if (ft->corner_hz < GRID_LO_HZ)
+        hp_json_str(j, "note", "corner below the analysed band (10 Hz): extrapolated by the model");
+    hp_json_obj_end(j);
+}
+
+static void json_channel(hp_json *j, const sess *s, const leak_result *r, size_t ch)
+{
+    hp_json_obj_begin(j, NULL);
+    hp_json_str(j, "channel", s->info.channels[ch]);
+    hp_json_int(j, "reference", s->pl[r->ref[ch]]->index);
+    hp_json_str(j, "reference_chosen_by", r->ref_given ? "--reference" :
+                "best seal: most level at 10-20 Hz relative to 300 Hz-1 kHz");
+    hp_json_arr_begin(j, "placements");
+    for (size_t p = 0; p < s->np; p++)
+        json_fit(j, s, r, ch, p);
+    hp_json_arr_end(j);
+    hp_json_obj_end(j);
+}
+
+static void json_seal(hp_json *j, const sess *s, const leak_result *r)
+{
+    char buf[1024];
+    hp_json_obj_begin(j, "seal");
+    hp_json_str(j, "verdict", leak_verdict(r));
+    hp_json_num(j, "bass_spread_db", r->avg.spread);
+    hp_json_str(j, "channel", s->info.channels[r->avg.spread_ch]);
+    hp_json_num(j, "threshold_db", r->avg.cfg.sensitive_db);
+    hp_json_str(j, "definition", "standard deviation over placements of the bass level: mean of the "
+                                 "fr-*.csv level over 20-50 Hz minus its mean over 500 Hz-2 kHz; "
+                                 "the largest over the channels");
+    hp_json_arr_begin(j, "evidence");
+    for (size_t k = 0; k < NEVIDENCE; k++) {
+        evidence[k](s, r, buf, sizeof buf);
+        hp_json_str(j, NULL, buf);
+    }
+    hp_json_arr_end(j);
+    hp_json_obj_end(j);
+}
+
+static int write_summary(const char *cmd, hp_outset *set, const sess *s, const leak_result *r)
+{
+    FILE *f = hp_outset_fopen(set, "summary.json");
+    if (!f)
+        return hp_cli_fail(cmd, "%s/summary.json: %s", hp_outset_dir(set), strerror(errno));
+    hp_json j;
+    hp_json_init(&j, f);
+    hp_json_obj_begin(&j, NULL);
+    hp_json_str(&j, "hpfr_version", HP_VERSION);
+    hp_json_str(&j, "session", s->dir);
+    hp_json_str(&j, "name", s->info.name);
+    hp_json_obj_begin(&j, "grid");
+    hp_json_num(&j, "f_lo_hz", r->f_hz[0]);
+    hp_json_num(&j, "f_hi_hz", r->f_hz[r->ng - 1]);
+    hp_json_num(&j, "points_per_octave", GRID_PPO);
+    hp_json_int(&j, "points", (long long)r->ng);
+    hp_json_str(&j, "source", "ir-<channel>.wav of each placement");
+    hp_json_num(&j, "ir_rate_hz", r->rate_hz);
+    hp_json_obj_end(&j);
+    hp_json_str(&j, "models", "inertive: 1 - 1/(1 + s/(Q w0) + s^2/w0^2); resistive: "
+                              "(s/wc)/(1 + s/wc); fitted jointly: curve = level + L_p - L_ref");
+    hp_json_str(&j, "loss_definition", "dB lost relative to the reference (negative: a gain)");
+    json_seal(&j, s, r);
+    hp_json_arr_begin(&j, "channels");
+    for (size_t ch = 0; ch < s->nch; ch++)
+        json_channel(&j, s, r, ch);
+    hp_json_arr_end(&j);
+    hp_json_obj_end(&j);
+    if (hp_json_finish(&j) != HP_OK)
+        return hp_cli_fail(cmd, "%s/summary.json: write failed", hp_outset_dir(set));
+    return 0;
+}
+
+int leak_write(const char *cmd, const sess *s, const leak_result *r, const char *out_dir)
+{
+    hp_err e;
+    hp_outset *set = hp_outset_new(out_dir, &e);
+    if (!set)
+        return hp_cli_fail(cmd, "%s: cannot create the output directory: %s", out_dir,
+                           strerror(errno));
+    int rc = write_leak_csv(cmd, set, s, r);
+    if (!rc)
+        rc = write_curves(cmd, set, s, r);
+    if (!rc)
+        rc = write_summary(cmd, set, s, r);
+    if (!rc && hp_outset_commit(set) != HP_OK)
+        rc = hp_cli_fail(cmd, "%s/%s: write failed: %s", out_dir,
+                         hp_outset_failed(set) ? hp_outset_failed(set) : "", strerror(errno));
+    hp_outset_free(set);
+    return rc;
+}
+
+void leak_print(const sess *s, const leak_result *r, const char *out_dir)
+{
+    printf("%s%s%s%s: %zu placements, leak curves %g Hz-%g Hz from the impulse responses\n",
+           s->dir, s->info.name ? " \"" : "", s->info.name ? s->info.name : "",
+           s->info.name ? "\"" : "", s->np, r->f_hz[0], r->f_hz[r->ng - 1]);
+    for (size_t ch = 0; ch < s->nch; ch++)
+        printf("  %s: relative to placement %u (%s)\n", s->info.channels[ch],
+               s->pl[r->ref[ch]]->index, r->ref_given ? "--reference" : "best sealed");
+    printf("  %-9s %-3s %-9s %9s %8s %6s %7s %7s %7s %8s\n", "placement", "ch", "model",
+           "corner Hz", "f0 Hz", "Q", "loss20", "loss50", "loss100", "resid dB");
+    for (size_t p = 0; p < s->np; p++)
+        for (size_t ch = 0; ch < s->nch; ch++) {
+            const hp_leakfit_place *ft = &r->fit[ch * s->np + p];
+            const double *l = r->loss + (ch * s->np + p) * LEAK_NLOSS;
+            char q[16];
+            if (ft->leak.order == HP_LEAK_INERTIVE)
+                snprintf(q, sizeof q, "%.2f", ft->leak.q);
+            else
+                snprintf(q, sizeof q, "-");
+            printf("  %-9u %-3s %-9s %9.1f %8.1f %6s %7.2f %7.2f %7.2f %8.3f%s\n",
+                   s->pl[p]->index, s->info.channels[ch], hp_leak_order_name(ft->leak.order),
+                   ft->corner_hz, ft->leak.f0_hz, q, l[0], l[1], l[2], ft->rms_db,
+                   p == r->ref[ch] ? "  (reference)" : "");
+        }
+    char buf[1024];
+    printf("seal: %s\n", leak_verdict(r));
+    for (size_t k = 0; k < NEVIDENCE; k++) {
+        evidence[k](s, r, buf, sizeof buf);
+        printf("  %s\n", buf);
+    }
+    if (out_dir)
+        printf("wrote %s/: leak.csv, %zu leak-<ch>-<placement>.csv, summary.json\n", out_dir,
+               s->nch * s->np);
+}

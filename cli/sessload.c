@@ -277,3 +277,43 @@ int sess_ir_spectra(const char *cmd, const sess *s, const double *f_hz, size_t n
     free(ir);
     return rc;
 }
+
+int sess_same_grid(const sess *a, const sess *b)
+{
+    if (a->nf != b->nf)
+        return 0;
+    for (size_t i = 0; i < a->nf; i++)
+        if (fabs(a->f_hz[i] - b->f_hz[i]) > 1e-6 * a->f_hz[i])
+            return 0;
+    return 1;
+}
+
+int sess_regrid(const char *cmd, sess *s, const double *f_hz, size_t ng)
+{
+    if (ng < 2 || f_hz[0] < s->f_hz[0] * (1 - 1e-9) || f_hz[ng - 1] > s->f_hz[s->nf - 1] * (1 + 1e-9))
+        return hp_cli_fail(cmd, "%s: the common grid lies outside the session's", s->dir);
+    double *nf = malloc(ng * sizeof *nf), *nv = malloc(s->nch * s->np * ng * sizeof *nv);
+    if (!nf || !nv) {
+        free(nf);
+        free(nv);
+        return hp_cli_fail(cmd, "out of memory");
+    }
+    memcpy(nf, f_hz, ng * sizeof *nf);
+    for (size_t c = 0; c < s->nch * s->np; c++) {
+        const double *v = s->fr + c * s->nf;
+        size_t k = 1;
+        for (size_t i = 0; i < ng; i++) {
+            while (k < s->nf - 1 && s->f_hz[k] < f_hz[i])
+                k++;
+            double t = log(f_hz[i] / s->f_hz[k - 1]) / log(s->f_hz[k] / s->f_hz[k - 1]);
+            t = t < 0 ? 0 : t > 1 ? 1 : t;
+            nv[c * ng + i] = v[k - 1] + t * (v[k] - v[k - 1]);
+        }
+    }
+    free(s->f_hz);
+    free(s->fr);
+    s->f_hz = nf;
+    s->fr = nv;
+    s->nf = ng;
+    return 0;
+}

@@ -33,6 +33,13 @@ void sess_release(sess *s);
 /* "<dir>/<placement dir>/<name>" in a malloc'd string, or NULL. */
 char *sess_path(const sess *s, size_t p, const char *name);
 
+/* Same grid (same points within 1e-6 relative)? */
+int sess_same_grid(const sess *a, const sess *b);
+
+/* Moves the session's responses onto the grid f_hz[ng] (inside the session's own range), by
+ * linear interpolation in log frequency. Returns 0 or HP_EXIT_BAD after printing. */
+int sess_regrid(const char *cmd, sess *s, const double *f_hz, size_t ng);
+
 /* The magnitude of every placement's ir-<channel>.wav on the grid f_hz[ng] (below the IR's
  * Nyquist), into spec[(ch * np + p) * ng], with each file's noise level per bin
  * (hp_irspec_noise_db) in noise_db[ch * np + p] and the files' common sample rate in

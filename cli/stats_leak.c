@@ -24,37 +24,8 @@ const double leak_loss_hz[LEAK_NLOSS] = {20, 50, 100};
 #define GRID_LO_HZ 10.0
 #define GRID_HI_HZ 1000.0
 #define GRID_PPO 24.0 /* the curves of a 500 ms IR are smooth well beyond this resolution */
-/* Best seal: the most level at the bottom of the band relative to the mid band. */
-#define SEAL_LO_HZ 10.0
-#define SEAL_HI_HZ 20.0
-#define MID_LO_HZ 300.0
-#define MID_HI_HZ 1000.0
 /* A placement "loses bass" in the verdict's evidence beyond this at 20 Hz. */
 #define LOSS_NOTE_DB 3.0
-
-static double mid_level(const leak_result *r, const double *spec, double lo, double hi)
-{
-    double v;
-    return hp_band_mean(r->f_hz, spec, r->ng, lo, hi, &v) == HP_OK ? v : (double)NAN;
-}
-
-/* The best-sealed placement of a channel: a leak takes level away below its corner, most of
- * all at the bottom of the band (an inertive one adds a bump above f0, so the bass band as a
- * whole would mislead). */
-static size_t best_sealed(const sess *s, const leak_result *r, size_t ch)
-{
-    size_t best = 0;
-    double best_v = -INFINITY;
-    for (size_t p = 0; p < s->np; p++) {
-        const double *sp = r->spec + (ch * s->np + p) * r->ng;
-        double v = mid_level(r, sp, SEAL_LO_HZ, SEAL_HI_HZ) - mid_level(r, sp, MID_LO_HZ, MID_HI_HZ);
-        if (v > best_v) {
-            best_v = v;
-            best = p;
-        }
-    }
-    return best;
-}
 
 /* Linear interpolation in log frequency. */
 static double interp_log(const double *f, const double *v, size_t n, double x)
@@ -72,29 +43,21 @@ static double interp_log(const double *f, const double *v, size_t n, double x)
 static int fit_channel(const char *cmd, const sess *s, leak_result *r, size_t ch)
 {
     size_t np = s->np, ng = r->ng, ref = r->ref[ch];
-    double *cur = malloc(2 * np * ng * sizeof *cur);
-    const double **cp = malloc(np * sizeof *cp), **sp = malloc(np * sizeof *sp);
-    if (!cur || !cp || !sp) {
-        free(cur), free(cp), free(sp);
+    double *sig = malloc(np * ng * sizeof *sig);
+    const double **spec = malloc(np * sizeof *spec), **sg = malloc(np * sizeof *sg);
+    if (!sig || !spec || !sg) {
+        free(sig), free(spec), free(sg);
         return hp_cli_fail(cmd, "out of memory");
     }
-    const double *sref = r->spec + (ch * np + ref) * ng;
-    double nref = r->noise[ch * np + ref];
     for (size_t p = 0; p < np; p++) {
-        const double *spp = r->spec + (ch * np + p) * ng;
-        double *d = cur + p * ng, *sg = cur + (np + p) * ng;
-        for (size_t i = 0; i < ng; i++) {
-            double a = hp_irspec_sigma_db(spp[i], r->noise[ch * np + p]);
-            double b = hp_irspec_sigma_db(sref[i], nref);
-            d[i] = spp[i] - sref[i];
-            sg[i] = sqrt(a * a + b * b);
-        }
-        cp[p] = d;
-        sp[p] = sg;
+        spec[p] = r->spec + (ch * np + p) * ng;
+        sg[p] = sig + p * ng;
+        for (size_t i = 0; i < ng; i++)
+            sig[p * ng + i] = hp_irspec_sigma_db(spec[p][i], r->noise[ch * np + p]);
     }
     hp_leakfit_cfg cfg = hp_leakfit_cfg_default();
     hp_leakfit_place *fit = r->fit + ch * np;
-    hp_err e = hp_leakfit(r->f_hz, ng, cp, sp, np, ref, &cfg, fit);
+    hp_err e = hp_leakfit(r->f_hz, ng, spec, sg, np, ref, &cfg, fit);
     int rc = 0;
     if (e == HP_ENODATA)
         rc = hp_cli_fail(cmd, "%s: channel %s: a leak curve has too few usable points between "
@@ -104,17 +67,18 @@ static int fit_channel(const char *cmd, const sess *s, leak_result *r, size_t ch
         rc = hp_cli_fail(cmd, "%s: channel %s: the leak fit failed: %s", s->dir,
                          s->info.channels[ch], hp_strerror(e));
     for (size_t p = 0; !rc && p < np; p++) {
-        /* Level-matched: a change of overall level between seatings is not a leak. */
+        /* Relative to the reference and level-matched: a change of overall level between
+         * seatings is not a leak. */
         double *out = r->curve + (ch * np + p) * ng;
         for (size_t i = 0; i < ng; i++)
-            out[i] = p == ref ? 0.0 : cp[p][i] - fit[p].level_db;
+            out[i] = p == ref ? 0.0 : spec[p][i] - spec[ref][i] - fit[p].level_db;
         for (int k = 0; k < LEAK_NLOSS; k++)
             r->loss[(ch * np + p) * LEAK_NLOSS + k] =
                 p == ref ? 0.0 : -interp_log(r->f_hz, out, ng, leak_loss_hz[k]);
     }
-    free(cur);
-    free(cp);
-    free(sp);
+    free(sig);
+    free(spec);
+    free(sg);
     return rc;
 }
 
@@ -151,8 +115,20 @@ int leak_compute(const char *cmd, const sess *s, unsigned ref_index, const hp_se
     if (sess_ir_spectra(cmd, s, r->f_hz, r->ng, r->spec, r->noise, &r->rate_hz))
         return HP_EXIT_BAD;
     r->ref_given = ref_index != 0;
+    hp_leakfit_cfg cfg_fit = hp_leakfit_cfg_default();
     for (size_t ch = 0; ch < s->nch; ch++) {
-        r->ref[ch] = r->ref_given ? given : best_sealed(s, r, ch);
+        r->ref[ch] = given;
+        const double **spec = malloc(s->np * sizeof *spec);
+        if (!spec)
+            return hp_cli_fail(cmd, "out of memory");
+        for (size_t p = 0; p < s->np; p++)
+            spec[p] = r->spec + (ch * s->np + p) * r->ng;
+        hp_err e = r->ref_given ? HP_OK
+                                : hp_leakfit_best_sealed(r->f_hz, r->ng, spec, s->np, &cfg_fit,
+                                                         &r->ref[ch]);
+        free(spec);
+        if (e != HP_OK)
+            return hp_cli_fail(cmd, "%s: no best-sealed placement: %s", s->dir, hp_strerror(e));
         if (fit_channel(cmd, s, r, ch))
             return HP_EXIT_BAD;
     }

@@ -582,39 +582,89 @@ static double fit_joint(problem *pb, unsigned max_iter, double *sd)
     return solve(pb, max_iter, sd);
 }
 
-/* The reference's leak, fitted jointly with every placement's from a corner below the
- * smallest the curves show (the reference is the best-sealed placement). Its order is that of
- * most placements: one headphone's leaks are of one kind, and the reference's leak shows only
- * through the other curves, too faintly to choose its order by residual when it is small
- * (tried, that made the fit trade the reference's leak against everyone's at high noise).
- * On a tie both orders are tried and the usual rule decides. The state is left at the fit. */
-static int fit_reference(problem *pb, const hp_leakfit_cfg *c, place_state *start,
-                         place_state *tmp)
+/* One joint trial of step 2: every leak of the given order, the reference's starting at ref_c
+ * (and q), the others at their single-curve corners. A curve with no leak to show (a placement
+ * sealed like the reference, or better) fits on its own to a corner near zero, below
+ * floor_hz; such a placement starts where the reference does. */
+static double hypothesis_trial(problem *pb, const hp_leakfit_cfg *c, const place_state *start,
+                               int order, double ref_c, double ref_q, double floor_hz)
 {
-    double cmin = INFINITY;
-    size_t votes[3] = {0, 0, 0};
+    load_state(pb, start);
+    for (size_t p = 0; p < pb->n; p++) {
+        double q = start[p].order == HP_LEAK_INERTIVE ? exp(start[p].par[1]) : 0.7;
+        double cp = exp(start[p].par[0]);
+        if (p != pb->ref)
+            set_corner(pb, p, order, cp > floor_hz ? cp : ref_c, q);
+    }
+    set_corner(pb, pb->ref, order, ref_c, ref_q);
+    return fit_joint(pb, trial_iter(c), NULL);
+}
+
+/* Mean of w^2 e^2 over the points in use: about 1 or less when the residuals are what the
+ * sigmas (and the floor) allow. */
+static double reduced_chi2(problem *pb)
+{
+    double rms = run_rms(pb), w2 = 0;
+    size_t k = 0;
     for (size_t p = 0; p < pb->n; p++)
-        if (p != pb->ref) {
-            if (place_corner(pb, p) < cmin)
-                cmin = place_corner(pb, p);
-            votes[pb->order[p] == HP_LEAK_INERTIVE ? 2 : 1]++;
-        }
-    if (!(cmin > 0) || !isfinite(cmin))
-        cmin = pb->f[0];
+        for (size_t i = 0; pb->incl[p] && i < pb->nf; i++)
+            if (pb->use[p * pb->nf + i]) {
+                w2 += pb->wt[p * pb->nf + i] * pb->wt[p * pb->nf + i];
+                k++;
+            }
+    return k ? rms * rms * w2 / (double)k : (double)NAN;
+}
+
+/* Step 2 of hp_leakfit. One headphone's leaks are of one kind, so every placement, the
+ * reference included, is fitted jointly as resistive and then as inertive, each time from the
+ * single-curve corners of step 1 and two starting corners for the reference (below the
+ * smallest of those: the reference is the best-sealed placement); the inertive hypothesis is
+ * kept by the usual rule. Step 1's own choices of order are not trusted here: a curve taken
+ * relative to a nearly identical reference has almost no shape, and its order means nothing
+ * until the reference's leak is part of the model. When the result misses the points by more
+ * than twice their sigmas, the reference's leak is searched from corners across the band and
+ * from a high Q too (a strong leak with a bump hides from the starts above when every
+ * placement leaks, and so does the leak of a reference that is not the best-sealed
+ * placement). The state is left at the better fit. */
+static int fit_hypotheses(problem *pb, const hp_leakfit_cfg *c, place_state *start,
+                          place_state *tmp)
+{
+    /* A curve that shows no leak (a placement sealed like the reference) fits to a corner near
+     * zero on its own; starting anything from there strands the fit at the clamp. Half the
+     * band's lowest frequency is the floor of the starting corners. */
+    double floor_hz = c->f_lo_hz / 2, cmin = INFINITY;
+    for (size_t p = 0; p < pb->n; p++)
+        if (p != pb->ref && place_corner(pb, p) < cmin)
+            cmin = place_corner(pb, p);
+    if (!(cmin > floor_hz) || !isfinite(cmin))
+        cmin = floor_hz;
     save_state(pb, start);
     double best[3] = {(double)NAN, (double)NAN, (double)NAN};
     place_state *keep[3] = {NULL, tmp, tmp + pb->n};
-    for (int order = HP_LEAK_RESISTIVE; order <= HP_LEAK_INERTIVE; order++) {
-        if (votes[order] < votes[3 - order])
-            continue;
-        load_state(pb, start);
-        set_corner(pb, pb->ref, order, 0.5 * cmin, 0.7);
-        best[order] = fit_joint(pb, trial_iter(c), NULL);
-        if (isfinite(best[order]))
+    for (int pass = 0; pass < 2; pass++) {
+        double c_lo = pass ? floor_hz : 0.5 * cmin, c_hi = pass ? c->f_hi_hz / 4 : cmin;
+        for (int order = HP_LEAK_RESISTIVE; order <= HP_LEAK_INERTIVE; order++)
+            for (double ref_c = c_lo; ref_c <= c_hi * 1.000001; ref_c *= 2)
+                for (int hi_q = 0; hi_q <= (pass && order == HP_LEAK_INERTIVE); hi_q++) {
+                    double r = hypothesis_trial(pb, c, start, order, ref_c, hi_q ? 3.5 : 0.7, floor_hz);
+                    if (isfinite(r) && !(r >= best[order])) {
+                        best[order] = r;
+                        save_state(pb, keep[order]);
+                    }
+                }
+        if (!isfinite(best[1]) && !isfinite(best[2]))
+            return 1;
+        int order = keep_inertive(c, best[1], best[2]) ? 2 : 1;
+        load_state(pb, keep[order]);
+        /* Trials stop early; judge the fit converged. */
+        double r = fit_joint(pb, c->max_iter, NULL);
+        if (isfinite(r)) {
+            best[order] = r;
             save_state(pb, keep[order]);
+        }
+        if (!(reduced_chi2(pb) > 4.0))
+            break;
     }
-    if (!isfinite(best[1]) && !isfinite(best[2]))
-        return 1;
     load_state(pb, keep_inertive(c, best[1], best[2]) ? keep[2] : keep[1]);
     return 0;
 }
@@ -633,7 +683,7 @@ static hp_err check_args(const double *f, size_t nf, const double *const *d, siz
         if (!(f[i] > 0) || !isfinite(f[i]) || (i && !(f[i] > f[i - 1])))
             return HP_EINVAL;
     for (size_t p = 0; p < n; p++)
-        if (p != ref && !d[p])
+        if (!d[p])
             return HP_EINVAL;
     return HP_OK;
 }
@@ -656,8 +706,30 @@ static void build_mask(problem *pb, const hp_leakfit_cfg *c, const double *const
         }
 }
 
+/* Step 4: when the reference's order differs from most placements' (step 3 may have changed
+ * theirs), the other order is tried for the reference too, by the usual rule. */
+static void recheck_reference(problem *pb, const hp_leakfit_cfg *c, place_state *tmp)
+{
+    size_t votes[3] = {0, 0, 0};
+    for (size_t p = 0; p < pb->n; p++)
+        if (p != pb->ref)
+            votes[pb->order[p] == HP_LEAK_INERTIVE ? 2 : 1]++;
+    int now = pb->order[pb->ref], other = 3 - now;
+    if (votes[other] <= votes[now])
+        return;
+    double r_now = fit_joint(pb, c->max_iter, NULL);
+    save_state(pb, tmp);
+    set_corner(pb, pb->ref, other, place_corner(pb, pb->ref), 0.7);
+    double r_other = fit_joint(pb, c->max_iter, NULL);
+    double r1 = now == HP_LEAK_RESISTIVE ? r_now : r_other;
+    double r2 = now == HP_LEAK_RESISTIVE ? r_other : r_now;
+    int keep = keep_inertive(c, r1, r2) ? HP_LEAK_INERTIVE : HP_LEAK_RESISTIVE;
+    if (keep == now || !isfinite(r_other))
+        load_state(pb, tmp);
+}
+
 static void report(problem *pb, const double *rms_other, const double *sd, double total_rms,
-                   hp_leakfit_place *out)
+                   size_t ref, hp_leakfit_place *out)
 {
     eval_ref(pb);
     for (size_t p = 0; p < pb->n; p++) {
@@ -668,8 +740,9 @@ static void report(problem *pb, const double *rms_other, const double *sd, doubl
         o->leak.q = pb->order[p] == HP_LEAK_INERTIVE ? q : (double)NAN;
         o->corner_hz = hp_leak_corner_hz(&o->leak);
         o->corner_sd_rel = sd[p];
+        /* Levels re the caller's reference; the fit's own is the best-sealed placement. */
+        o->level_db = pb->level[p] - pb->level[ref];
         if (p == pb->ref) {
-            o->level_db = 0;
             o->rms_db = total_rms;
             o->rms_other_db = NAN;
             o->npoints = 0;
@@ -677,7 +750,6 @@ static void report(problem *pb, const double *rms_other, const double *sd, doubl
                 o->npoints += k == pb->ref ? 0 : count_use(pb, k);
         } else {
             double w2;
-            o->level_db = pb->level[p];
             o->rms_db = sqrt(curve_ss(pb, p, &w2) / w2);
             o->rms_other_db = rms_other[p];
             o->npoints = count_use(pb, p);
@@ -685,17 +757,68 @@ static void report(problem *pb, const double *rms_other, const double *sd, doubl
     }
 }
 
-hp_err hp_leakfit(const double *f_hz, size_t nf, const double *const *curve_db,
+hp_err hp_leakfit_best_sealed(const double *f_hz, size_t nf, const double *const *spec_db,
+                              size_t n, const hp_leakfit_cfg *cfg, size_t *best)
+{
+    if (!f_hz || !spec_db || !cfg || !best || n == 0 || !(cfg->f_lo_hz > 0) ||
+        !(cfg->f_hi_hz > 2 * cfg->f_lo_hz))
+        return HP_EINVAL;
+    double v_best = -INFINITY;
+    *best = 0;
+    for (size_t p = 0; p < n; p++) {
+        if (!spec_db[p])
+            return HP_EINVAL;
+        double lo = 0, hi = 0;
+        size_t nl = 0, nh = 0;
+        for (size_t i = 0; i < nf; i++) {
+            double v = spec_db[p][i];
+            if (!isfinite(v))
+                continue;
+            if (f_hz[i] >= cfg->f_lo_hz && f_hz[i] < 2 * cfg->f_lo_hz)
+                lo += v, nl++;
+            if (f_hz[i] >= 0.3 * cfg->f_hi_hz && f_hz[i] <= cfg->f_hi_hz)
+                hi += v, nh++;
+        }
+        if (!nl || !nh)
+            return HP_ENODATA;
+        double v = lo / (double)nl - hi / (double)nh;
+        if (v > v_best) {
+            v_best = v;
+            *best = p;
+        }
+    }
+    return HP_OK;
+}
+
+/* The curves the fit works on: every placement relative to the best-sealed one b, with the
+ * standard deviations of both combined. */
+static void make_curves(const double *const *spec, const double *const *sigma, size_t n,
+                        size_t nf, size_t b, double *d, double *sd)
+{
+    for (size_t p = 0; p < n; p++)
+        for (size_t i = 0; i < nf; i++) {
+            double sp = sigma && sigma[p] ? sigma[p][i] : 0.0;
+            double sb = sigma && sigma[b] ? sigma[b][i] : 0.0;
+            d[p * nf + i] = spec[p][i] - spec[b][i];
+            sd[p * nf + i] = sqrt(sp * sp + sb * sb);
+        }
+}
+
+hp_err hp_leakfit(const double *f_hz, size_t nf, const double *const *spec_db,
                   const double *const *sigma_db, size_t n, size_t ref, const hp_leakfit_cfg *cfg,
                   hp_leakfit_place *out)
 {
-    hp_err err = check_args(f_hz, nf, curve_db, n, ref, cfg, out);
+    hp_err err = check_args(f_hz, nf, spec_db, n, ref, cfg, out);
+    size_t b = 0;
+    if (err == HP_OK)
+        err = hp_leakfit_best_sealed(f_hz, nf, spec_db, n, cfg, &b);
     if (err != HP_OK)
         return err;
     gsl_set_error_handler_off();
-    problem pb = {.f = f_hz, .nf = nf, .n = n, .ref = ref, .d = curve_db};
+    problem pb = {.f = f_hz, .nf = nf, .n = n, .ref = b};
     unsigned char *use = malloc(n * nf);
-    double *wt = malloc(n * nf * sizeof *wt);
+    double *wt = malloc(n * nf * sizeof *wt), *dc = malloc(2 * n * nf * sizeof *dc);
+    const double **dp = malloc(n * sizeof *dp), **sp = malloc(n * sizeof *sp);
     pb.order = calloc(n, sizeof *pb.order);
     pb.par = calloc(n, sizeof *pb.par);
     pb.free_ = calloc(n, 1);
@@ -709,31 +832,40 @@ hp_err hp_leakfit(const double *f_hz, size_t nf, const double *const *curve_db,
     double *rms_other = calloc(n, sizeof *rms_other), *sd = calloc(n, sizeof *sd);
     place_state *st = calloc(4 * n, sizeof *st);
     err = HP_ENOMEM;
-    if (!use || !wt || !pb.order || !pb.par || !pb.free_ || !pb.incl || !pb.pidx || !pb.gidx ||
-        !pb.level || !pb.ref_db || !pb.coef || !pb.scratch || !rms_other || !sd || !st)
+    if (!use || !wt || !dc || !dp || !sp || !pb.order || !pb.par || !pb.free_ || !pb.incl ||
+        !pb.pidx || !pb.gidx || !pb.level || !pb.ref_db || !pb.coef || !pb.scratch ||
+        !rms_other || !sd || !st)
         goto out;
+    make_curves(spec_db, sigma_db, n, nf, b, dc, dc + n * nf);
+    for (size_t p = 0; p < n; p++) {
+        dp[p] = dc + p * nf;
+        sp[p] = dc + (n + p) * nf;
+    }
+    pb.d = dp;
     pb.ref_dc = pb.ref_db + nf;
     pb.ref_dq = pb.ref_db + 2 * nf;
     pb.use = use;
     pb.wt = wt;
-    build_mask(&pb, cfg, sigma_db, use, wt);
+    build_mask(&pb, cfg, sp, use, wt);
     err = HP_ENODATA;
     for (size_t p = 0; p < n; p++)
-        if (p != ref && count_use(&pb, p) < 6)
+        if (p != b && count_use(&pb, p) < 6)
             goto out;
     err = HP_ERANGE;
-    /* 1. Each curve alone, the reference taken as sealed: starting values and orders. */
-    pb.order[ref] = HP_LEAK_SEALED;
+    /* 1. Each curve alone, the reference taken as sealed: starting values. */
+    pb.order[b] = HP_LEAK_SEALED;
     for (size_t p = 0; p < n; p++)
-        if (p != ref && choose_order(&pb, p, 1, cfg, st, &rms_other[p]))
+        if (p != b && choose_order(&pb, p, 1, cfg, st, &rms_other[p]))
             goto out;
-    /* 2. The reference's own leak, jointly with all placements. */
-    if (fit_reference(&pb, cfg, st, st + n))
+    /* 2. All leaks jointly, the reference's included, under each hypothesis of order. */
+    if (fit_hypotheses(&pb, cfg, st, st + n))
         goto out;
-    /* 3. Each placement's order again, now against the fitted reference, then all together. */
+    /* 3. Each placement's own order, now against the fitted reference; 4. the reference's. */
     for (size_t p = 0; p < n; p++)
-        if (p != ref && choose_order(&pb, p, 0, cfg, st, &rms_other[p]))
+        if (p != b && choose_order(&pb, p, 0, cfg, st, &rms_other[p]))
             goto out;
+    recheck_reference(&pb, cfg, st);
+    /* 5. All together to convergence. */
     save_state(&pb, st);
     double total = fit_joint(&pb, cfg->max_iter, sd);
     if (!isfinite(total)) {
@@ -742,11 +874,14 @@ hp_err hp_leakfit(const double *f_hz, size_t nf, const double *const *curve_db,
     }
     if (!isfinite(total))
         goto out;
-    report(&pb, rms_other, sd, total, out);
+    report(&pb, rms_other, sd, total, ref, out);
     err = HP_OK;
 out:
     free(use);
     free(wt);
+    free(dc);
+    free(dp);
+    free(sp);
     free(pb.order);
     free(pb.par);
     free(pb.free_);

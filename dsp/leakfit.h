@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Bass-leak models and their fit to leak curves (measurement-science.md section 6): the
  * inertive leak 1 - 1/(1 + s/(Q w0) + s^2/w0^2), the resistive one (s/wc)/(1 + s/wc), and a
- * joint least-squares fit of every placement's leak from curves measured relative to one
- * reference placement, whose own (small) leak is fitted too. */
+ * joint least-squares fit of every placement's leak from the placements' responses relative
+ * to the best-sealed one, whose own (small) leak is fitted too. */
 #ifndef HP_LEAKFIT_H
 #define HP_LEAKFIT_H
 #include <stddef.h>
@@ -51,40 +51,55 @@ typedef struct {
     double corner_hz;    /* hp_leak_corner_hz(&leak) */
     double corner_sd_rel; /* its standard uncertainty as a fraction (0.05 = 5 %), from the
                             fit's covariance, scaled up by the reduced chi-square when the
-                            residuals exceed the sigmas given; NAN when not available. The
-                            reference's corner is often poorly determined (its leak shows only
-                            through the others' curves) and so then are those near it. */
-    double level_db;     /* mid-band level of its curve re the reference (0 for the reference) */
-    double rms_db;       /* RMS residual over its curve's points (weighted: sqrt(sum w^2 e^2 /
-                            sum w^2), the plain RMS for equal weights); for the reference, over
-                            all curves (its leak is inferred from all of them) */
+                            residuals exceed the sigmas given; NAN when not available. A lower
+                            bound: neighbouring points of a spectrum are not independent. The
+                            best-sealed placement's corner is often poorly determined (its leak
+                            shows only through the others' curves), and so then are those of
+                            placements sealed about as well. */
+    double level_db;     /* its mid-band level re the reference placement (0 for that one) */
+    double rms_db;       /* RMS residual of its curve relative to the best-sealed placement
+                            (weighted: sqrt(sum w^2 e^2 / sum w^2), the plain RMS for equal
+                            weights); for the best-sealed placement, over all curves, since its
+                            leak is inferred from all of them */
     double rms_other_db; /* the same with the other model order (evidence for the choice);
-                            NAN for the reference */
+                            NAN for the best-sealed placement */
     size_t npoints;      /* curve points used */
 } hp_leakfit_place;
 
-/* Fits the leaks of n placements from their leak curves.
+/* The best-sealed of n placements: the one with the most level over [f_lo, 2 f_lo) relative to
+ * [0.3 f_hi, f_hi] (10-20 Hz re 300 Hz-1 kHz by default). A leak takes level away below its
+ * corner, most of all at the bottom of the band; an inertive one adds a bump above f0, so the
+ * bass band as a whole would mislead. spec_db as for hp_leakfit. HP_EINVAL for bad arguments,
+ * HP_ENODATA when the grid misses either band. */
+hp_err hp_leakfit_best_sealed(const double *f_hz, size_t nf, const double *const *spec_db,
+                              size_t n, const hp_leakfit_cfg *cfg, size_t *best) HP_WUR;
+
+/* Fits the leaks of n placements of one headphone (one ear).
  *   f_hz[nf]      ascending grid (log-spaced points weigh each octave alike)
- *   curve_db[p]   placement p relative to the reference, 20 log10 |H_p / H_ref| on f_hz;
- *                 curve_db[ref] is ignored (may be NULL). NaN points are left out.
- *   sigma_db[p]   standard deviation of each point of curve p in dB (noise; see
- *                 hp_irspec_sigma_db), or NULL (all of them, or one curve's) for equal
- *                 weights. Points are weighted by 1/sqrt(sigma^2 + sigma_floor_db^2);
- *                 NaN or negative sigma leaves the point out.
- *   ref           index of the reference placement (< n)
- * Model: curve_p = level_p + L(f; leak_p) - L(f; leak_ref), in dB, over the points in
- * [f_lo_hz, f_hi_hz] at or above floor_db. The sealed response common to every placement
- * cancels, so it needs no model; the reference's own leak (a well-sealed placement still
- * leaks a little, e.g. a 5 Hz corner) is a parameter shared by all curves instead of being
- * assumed zero. Levenberg-Marquardt (GSL multifit_nlinear) in ln f0 and ln Q with analytic
- * derivatives; each placement's order is chosen as hp_leakfit_cfg describes.
+ *   spec_db[p]    placement p's magnitude response in dB on f_hz (e.g. hp_irspec_db of its
+ *                 impulse response); NaN points are left out
+ *   sigma_db[p]   standard deviation of each point in dB (noise; see hp_irspec_sigma_db), or
+ *                 NULL (all of them, or one placement's) for none. Points are weighted by
+ *                 1/sqrt(sigma_p^2 + sigma_b^2 + sigma_floor_db^2); NaN or negative sigma
+ *                 leaves the point out.
+ *   ref           the placement that levels are reported relative to (< n)
+ * Model: every placement's response is the sealed headphone's, common to all, times its own
+ * leak L_p and a level. The fit works on the curves relative to the best-sealed placement b
+ * (hp_leakfit_best_sealed), where the sealed response cancels and needs no model:
+ *   curve_p = level_p + L(f; leak_p) - L(f; leak_b)   in dB,
+ * over the points in [f_lo_hz, f_hi_hz] with curve_p >= floor_db. The best-sealed placement's
+ * own leak (a good seal still leaks a little, e.g. a 5 Hz corner) is a parameter shared by all
+ * curves instead of being assumed zero, so every corner is absolute. Levenberg-Marquardt (GSL
+ * multilarge_nlinear, sparse normal equations) in ln corner and ln Q with analytic
+ * derivatives, from starting points for both orders (one headphone's leaks are of one kind),
+ * then each placement's order chosen as hp_leakfit_cfg says.
  * out[n] receives one entry per placement (out[ref].level_db = 0).
- * Errors: HP_EINVAL (n < 2, ref >= n, nf < 8, NULL pointers, a non-ascending or
- * non-positive grid, bad cfg), HP_ENODATA (a curve with fewer than 6 usable points),
- * HP_ERANGE (the fit did not produce finite parameters), HP_ENOMEM.
- * Thread-safe apart from GSL's global error handler, which this switches off so that GSL
- * reports instead of aborting (a library must not end the process). */
-hp_err hp_leakfit(const double *f_hz, size_t nf, const double *const *curve_db,
+ * Errors: HP_EINVAL (n < 2, ref >= n, nf < 8, NULL pointers, a non-ascending or non-positive
+ * grid, bad cfg), HP_ENODATA (a curve with fewer than 6 usable points, or a grid missing the
+ * bands of hp_leakfit_best_sealed), HP_ERANGE (the fit did not produce finite parameters),
+ * HP_ENOMEM. Thread-safe apart from GSL's global error handler, which this switches off so
+ * that GSL reports instead of aborting (a library must not end the process). */
+hp_err hp_leakfit(const double *f_hz, size_t nf, const double *const *spec_db,
                   const double *const *sigma_db, size_t n, size_t ref, const hp_leakfit_cfg *cfg,
                   hp_leakfit_place *out) HP_WUR;
 

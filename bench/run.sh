@@ -15,6 +15,7 @@
 #                                same duration and file length, median wall time, as above
 #   analyze_vs_lsconv_2^K_ratio  the two times divided (target <= 1.0)
 # Targets (issue 2): ratio <= 1.0 at every length, peak RSS <= 128 MiB at 2^20.
+# Then bench/stats.sh: hpfr average + hpfr leak on a 10-placement stereo session (issue 4).
 set -eu
 
 : "${HPFR:?set HPFR to the hpfr binary}"
@@ -117,4 +118,6 @@ EOF
     fig "analyze_vs_lsconv_2^${k}_ratio" "$(calc %.2f "$ana / $ls")" ratio
     rm -rf "$tmp/out" "$tmp"/*.wav "$tmp"/*.pcm
 done
+# Placement statistics and seal analysis (issue 4).
+sh "$(dirname "$0")/stats.sh"
 note "done in $(($(date +%s) - start)) s"

@@ -227,8 +227,11 @@ static int write_summary(const char *cmd, hp_outset *set, const sess *s, const a
     json_session(&j, s);
     hp_json_str(&j, "consistency_definition",
                 "RMS over the band's grid points of the standard deviation across placements (dB)");
-    hp_json_str(&j, "outlier_rule", "robust z-score of the bass level: (x - median) / max(1.4826 MAD, "
-                                     "0.25 dB), flagged beyond 3.5");
+    char rule[160];
+    snprintf(rule, sizeof rule, "robust z-score of the bass level: (x - median) / max(1.4826 MAD, "
+                                "%g dB), flagged beyond %g",
+             r->cfg.outlier_min_db, r->cfg.outlier_z);
+    hp_json_str(&j, "outlier_rule", rule);
     hp_json_arr_begin(&j, "channels");
     for (size_t ch = 0; ch < s->nch; ch++)
         json_channel(&j, s, r, ch);

@@ -323,7 +323,9 @@ static int write_summary(const char *cmd, hp_outset *set, const sess *s, const l
     hp_json_num(&j, "ir_rate_hz", r->rate_hz);
     hp_json_obj_end(&j);
     hp_json_str(&j, "models", "inertive: 1 - 1/(1 + s/(Q w0) + s^2/w0^2); resistive: "
-                              "(s/wc)/(1 + s/wc); fitted jointly: curve = level + L_p - L_ref");
+                              "(s/wc)/(1 + s/wc); every placement's leak fitted jointly from its "
+                              "response relative to the best-sealed placement b: "
+                              "level_p + L_p - L_b, L_b fitted too");
     hp_json_str(&j, "loss_definition", "dB lost relative to the reference (negative: a gain)");
     json_seal(&j, s, r);
     hp_json_arr_begin(&j, "channels");
@@ -355,6 +357,12 @@ int leak_write(const char *cmd, const sess *s, const leak_result *r, const char 
     return rc;
 }
 
+/* -0.001 printed with 2 decimals is "-0.00"; a loss that rounds to zero has no sign. */
+static double no_minus_zero(double v)
+{
+    return fabs(v) < 0.005 ? 0.0 : v;
+}
+
 void leak_print(const sess *s, const leak_result *r, const char *out_dir)
 {
     printf("%s%s%s%s: %zu placements, leak curves %g Hz-%g Hz from the impulse responses\n",
@@ -376,8 +384,8 @@ void leak_print(const sess *s, const leak_result *r, const char *out_dir)
                 snprintf(q, sizeof q, "-");
             printf("  %-9u %-3s %-9s %9.1f %8.1f %6s %7.2f %7.2f %7.2f %8.3f%s\n",
                    s->pl[p]->index, s->info.channels[ch], hp_leak_order_name(ft->leak.order),
-                   ft->corner_hz, ft->leak.f0_hz, q, l[0], l[1], l[2], ft->rms_db,
-                   p == r->ref[ch] ? "  (reference)" : "");
+                   ft->corner_hz, ft->leak.f0_hz, q, no_minus_zero(l[0]), no_minus_zero(l[1]),
+                   no_minus_zero(l[2]), ft->rms_db, p == r->ref[ch] ? "  (reference)" : "");
         }
     char buf[1024];
     printf("seal: %s\n", leak_verdict(r));

@@ -150,7 +150,7 @@ hp_err hp_robust_z(const double *x, size_t n, double min_scale, double *z, doubl
 hp_seal_cfg hp_seal_cfg_default(void)
 {
     hp_seal_cfg c = {.bass_lo_hz = 20, .bass_hi_hz = 50, .ref_lo_hz = 500, .ref_hi_hz = 2000,
-                     .sensitive_db = 1.0, .outlier_z = 3.5, .outlier_min_db = 0.25};
+                     .sensitive_db = 1.0, .outlier_z = 3.5, .outlier_min_db = 0.5};
     return c;
 }
 

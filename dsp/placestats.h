@@ -59,7 +59,10 @@ typedef struct {
                                         above the 0.5-1 dB peak-to-peak that reseating a
                                         well-sealed headphone gives, section 6.3) */
     double outlier_z;                /* |robust z| above this flags a placement (3.5) */
-    double outlier_min_db;           /* min_scale of hp_robust_z (default 0.25 dB) */
+    double outlier_min_db;           /* min_scale of hp_robust_z (default 0.5 dB: about how
+                                        much a well-sealed headphone's bass moves between
+                                        seatings, so the smallest deviation flagged is
+                                        3.5 x 0.5 = 1.75 dB) */
 } hp_seal_cfg;
 
 hp_seal_cfg hp_seal_cfg_default(void);

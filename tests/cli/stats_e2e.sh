@@ -170,6 +170,41 @@ compare_figures() {
         END { if (n != 7) print "expected 7 figures, found " n }' truth.txt reported.txt
 }
 
+# Outliers by the truth: per ear, the bass levels of placements 1..N from truth/fr-*.csv,
+# their robust z-scores (x - median) / max(1.4826 MAD, 0.5 dB), flagged beyond 3.5. Prints
+# "EAR PLACEMENT" per flagged placement, sorted.
+truth_outliers() {
+    dir=$1 n=$2
+    for ear in L R; do
+        k=1
+        while [ "$k" -le "$n" ]; do
+            awk -F, -v k="$k" 'FNR > 1 && $1 >= 20 && $1 < 50 { b += $2; nb++ }
+                               FNR > 1 && $1 >= 500 && $1 < 2000 { r += $2; nr++ }
+                               END { printf "%d %.9f\n", k, b / nb - r / nr }' "$dir/truth/fr-$ear-$k.csv"
+            k=$((k + 1))
+        done | sort -k2 -g | awk -v ear="$ear" '
+            { p[NR] = $1; v[NR] = $2 }
+            END {
+                m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+                n = NR
+                for (i = 1; i <= n; i++) {  # insertion sort of |v - m| (mawk has no asort)
+                    x = v[i] > m ? v[i] - m : m - v[i]
+                    for (j = i - 1; j >= 1 && d[j] > x; j--) d[j + 1] = d[j]
+                    d[j + 1] = x
+                }
+                mad = n % 2 ? d[(n + 1) / 2] : (d[n / 2] + d[n / 2 + 1]) / 2
+                s = 1.4826 * mad; if (s < 0.5) s = 0.5
+                for (i = 1; i <= NR; i++) { z = (v[i] - m) / s; if (z > 3.5 || z < -3.5) print ear, p[i] }
+            }'
+    done | sort
+}
+
+# The outliers hpfr reported in average/summary.json, as "EAR PLACEMENT", sorted.
+reported_outliers() {
+    awk '/"channel": "[LR]"/ { gsub(/[",]/, "", $2); ear = $2 }
+         /"placement": [0-9]/ { gsub(/,/, "", $2); print ear, $2 }' "$1/average/summary.json" | sort
+}
+
 verdict() {
     sed -n 's/^ *"verdict": "\([a-z-]*\)",\{0,1\}$/\1/p' "$1/leak/summary.json"
 }
@@ -232,6 +267,9 @@ for preset in closed-back open-back; do
         "$(compare_figures "ana-$preset" 6)"
     sed 's/^/    truth: /' truth.txt
     sed 's/^/    hpfr:  /' reported.txt
+    truth_outliers "ana-$preset" 6 >outliers.txt
+    check "$preset: outlier placements as the truth's robust z-scores flag them ($(tr '\n' ' ' <outliers.txt))" \
+        "$(is "$(cat outliers.txt)" "$(reported_outliers "ana-$preset")")"
 done
 check "closed-back judged seal-sensitive" "$(is seal-sensitive "$(verdict ana-closed-back)")"
 check "open-back judged seal-insensitive" "$(is seal-insensitive "$(verdict ana-open-back)")"

@@ -10,7 +10,6 @@
 #include "audio.h"
 #include "cli.h"
 #include "csvtab.h"
-#include "irspectrum.h"
 
 int sess_read_file(const char *cmd, const char *path, size_t max, char **buf, size_t *len)
 {
@@ -233,49 +232,29 @@ static int load_ir(const char *cmd, const sess *s, size_t ch, size_t p, hp_audio
     return rc;
 }
 
-int sess_ir_spectra(const char *cmd, const sess *s, const double *f_hz, size_t ng, double *spec,
-                    double *noise_db, double *rate_hz)
+int sess_ir_load(const char *cmd, const sess *s, hp_audio *ir, size_t *max_len, double *rate_hz)
 {
-    size_t n = s->nch * s->np, maxlen = 0;
-    hp_audio *ir = calloc(n, sizeof *ir);
-    if (!ir)
-        return hp_cli_fail(cmd, "out of memory");
-    int rc = 0;
-    for (size_t ch = 0; !rc && ch < s->nch; ch++)
-        for (size_t p = 0; !rc && p < s->np; p++) {
+    size_t maxlen = 0;
+    for (size_t ch = 0; ch < s->nch; ch++)
+        for (size_t p = 0; p < s->np; p++) {
             hp_audio *a = &ir[ch * s->np + p];
-            rc = load_ir(cmd, s, ch, p, a);
-            if (!rc && a->rate_hz != ir[0].rate_hz) {
+            if (load_ir(cmd, s, ch, p, a))
+                return HP_EXIT_BAD;
+            if (a->rate_hz != ir[0].rate_hz) {
                 char name[64];
                 snprintf(name, sizeof name, "ir-%s.wav", s->info.channels[ch]);
                 char *path = sess_path(s, p, name);
-                rc = hp_cli_fail(cmd, "%s: %g Hz, but the session's other impulse responses "
-                                      "are at %g Hz",
-                                 path ? path : name, a->rate_hz, ir[0].rate_hz);
+                hp_cli_fail(cmd, "%s: %g Hz, but the session's other impulse responses are at "
+                                 "%g Hz",
+                            path ? path : name, a->rate_hz, ir[0].rate_hz);
                 free(path);
+                return HP_EXIT_BAD;
             }
-            if (!rc && a->frames > maxlen)
-                maxlen = a->frames;
+            maxlen = a->frames > maxlen ? a->frames : maxlen;
         }
-    if (!rc && !(f_hz[ng - 1] < ir[0].rate_hz / 2))
-        rc = hp_cli_fail(cmd, "%s: impulse responses at %g Hz cannot show %g Hz", s->dir,
-                         ir[0].rate_hz, f_hz[ng - 1]);
-    hp_err e;
-    hp_irspec *sp = rc ? NULL : hp_irspec_new(maxlen, &e);
-    if (!rc && !sp)
-        rc = hp_cli_fail(cmd, "cannot plan a transform of %zu samples: %s", maxlen, hp_strerror(e));
-    for (size_t k = 0; !rc && k < n; k++)
-        if (hp_irspec_db(sp, ir[k].data, ir[k].frames, ir[k].rate_hz, f_hz, ng, spec + k * ng) !=
-                HP_OK ||
-            hp_irspec_noise_db(ir[k].data, ir[k].frames, &noise_db[k]) != HP_OK)
-            rc = hp_cli_fail(cmd, "%s: impulse response spectrum failed", s->dir);
-    if (!rc)
-        *rate_hz = ir[0].rate_hz;
-    hp_irspec_free(sp);
-    for (size_t k = 0; k < n; k++)
-        hp_audio_release(&ir[k]);
-    free(ir);
-    return rc;
+    *max_len = maxlen;
+    *rate_hz = ir[0].rate_hz;
+    return 0;
 }
 
 int sess_same_grid(const sess *a, const sess *b)

@@ -5,6 +5,7 @@
 #ifndef HP_CLI_SESSLOAD_H
 #define HP_CLI_SESSLOAD_H
 #include <stddef.h>
+#include "audio.h"
 #include "sessinfo.h"
 
 typedef struct {
@@ -40,12 +41,10 @@ int sess_same_grid(const sess *a, const sess *b);
  * linear interpolation in log frequency. Returns 0 or HP_EXIT_BAD after printing. */
 int sess_regrid(const char *cmd, sess *s, const double *f_hz, size_t ng);
 
-/* The magnitude of every placement's ir-<channel>.wav on the grid f_hz[ng] (below the IR's
- * Nyquist), into spec[(ch * np + p) * ng], with each file's noise level per bin
- * (hp_irspec_noise_db) in noise_db[ch * np + p] and the files' common sample rate in
- * *rate_hz. All IRs must share one rate. Returns 0 or HP_EXIT_BAD after printing. */
-int sess_ir_spectra(const char *cmd, const sess *s, const double *f_hz, size_t ng, double *spec,
-                    double *noise_db, double *rate_hz);
+/* Reads every placement's ir-<channel>.wav into ir[ch * np + p] (mono, all at one sample rate,
+ * given in *rate_hz; the longest has *max_len samples). Release each with hp_audio_release.
+ * Returns 0 or HP_EXIT_BAD after printing. */
+int sess_ir_load(const char *cmd, const sess *s, hp_audio *ir, size_t *max_len, double *rate_hz);
 
 /* Reads a whole file of at most max bytes into a malloc'd buffer (NUL-terminated, the NUL
  * not counted). Returns 0 or HP_EXIT_BAD after printing "PATH: why". */

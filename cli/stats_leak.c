@@ -7,6 +7,8 @@
 #include "stats_leak.h"
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,33 +42,71 @@ static double interp_log(const double *f, const double *v, size_t n, double x)
     return v[n - 1];
 }
 
-static int fit_channel(const char *cmd, const sess *s, leak_result *r, size_t ch)
+/* One channel's work, which runs on a worker thread: the IRs' spectra, the reference, the fit,
+ * the level-matched curves and the losses. Reports into err instead of printing, so that one
+ * failing run prints one line. */
+typedef struct {
+    const sess *s;
+    leak_result *r;
+    const hp_audio *ir;        /* nch * np impulse responses */
+    hp_irspec *sp;             /* this worker's transform (planned on the main thread) */
+    size_t first, step;        /* channels first, first + step, ... */
+    char err[512];
+} chan_work;
+
+static int fail_to(chan_work *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int fail_to(chan_work *w, const char *fmt, ...)
 {
-    size_t np = s->np, ng = r->ng, ref = r->ref[ch];
-    double *sig = malloc(np * ng * sizeof *sig);
-    const double **spec = malloc(np * sizeof *spec), **sg = malloc(np * sizeof *sg);
-    if (!sig || !spec || !sg) {
-        free(sig), free(spec), free(sg);
-        return hp_cli_fail(cmd, "out of memory");
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(w->err, sizeof w->err, fmt, ap);
+    va_end(ap);
+    return HP_EXIT_BAD;
+}
+
+static int channel_spectra(chan_work *w, size_t ch)
+{
+    const sess *s = w->s;
+    leak_result *r = w->r;
+    for (size_t p = 0; p < s->np; p++) {
+        size_t k = ch * s->np + p;
+        if (hp_irspec_db(w->sp, w->ir[k].data, w->ir[k].frames, w->ir[k].rate_hz, r->f_hz, r->ng,
+                         r->spec + k * r->ng) != HP_OK ||
+            hp_irspec_noise_db(w->ir[k].data, w->ir[k].frames, &r->noise[k]) != HP_OK)
+            return fail_to(w, "%s: channel %s, placement %u: impulse response spectrum failed",
+                           s->dir, s->info.channels[ch], s->pl[p]->index);
     }
+    return 0;
+}
+
+static int fit_channel(chan_work *w, size_t ch, const double **spec, const double **sg,
+                       double *sig)
+{
+    const sess *s = w->s;
+    leak_result *r = w->r;
+    size_t np = s->np, ng = r->ng;
+    hp_leakfit_cfg cfg = hp_leakfit_cfg_default();
     for (size_t p = 0; p < np; p++) {
         spec[p] = r->spec + (ch * np + p) * ng;
         sg[p] = sig + p * ng;
         for (size_t i = 0; i < ng; i++)
             sig[p * ng + i] = hp_irspec_sigma_db(spec[p][i], r->noise[ch * np + p]);
     }
-    hp_leakfit_cfg cfg = hp_leakfit_cfg_default();
+    hp_err e = r->ref_given ? HP_OK : hp_leakfit_best_sealed(r->f_hz, ng, spec, np, &cfg, &r->ref[ch]);
+    if (e != HP_OK)
+        return fail_to(w, "%s: channel %s: no best-sealed placement: %s", s->dir,
+                       s->info.channels[ch], hp_strerror(e));
+    size_t ref = r->ref[ch];
     hp_leakfit_place *fit = r->fit + ch * np;
-    hp_err e = hp_leakfit(r->f_hz, ng, spec, sg, np, ref, &cfg, fit);
-    int rc = 0;
+    e = hp_leakfit(r->f_hz, ng, spec, sg, np, ref, &cfg, fit);
     if (e == HP_ENODATA)
-        rc = hp_cli_fail(cmd, "%s: channel %s: a leak curve has too few usable points between "
-                              "%g and %g Hz (more than 30 dB down or unreadable)",
-                         s->dir, s->info.channels[ch], GRID_LO_HZ, GRID_HI_HZ);
-    else if (e != HP_OK)
-        rc = hp_cli_fail(cmd, "%s: channel %s: the leak fit failed: %s", s->dir,
-                         s->info.channels[ch], hp_strerror(e));
-    for (size_t p = 0; !rc && p < np; p++) {
+        return fail_to(w, "%s: channel %s: a leak curve has too few usable points between %g and "
+                          "%g Hz (more than 30 dB down or unreadable)",
+                       s->dir, s->info.channels[ch], GRID_LO_HZ, GRID_HI_HZ);
+    if (e != HP_OK)
+        return fail_to(w, "%s: channel %s: the leak fit failed: %s", s->dir,
+                       s->info.channels[ch], hp_strerror(e));
+    for (size_t p = 0; p < np; p++) {
         /* Relative to the reference and level-matched: a change of overall level between
          * seatings is not a leak. */
         double *out = r->curve + (ch * np + p) * ng;
@@ -76,10 +116,24 @@ static int fit_channel(const char *cmd, const sess *s, leak_result *r, size_t ch
             r->loss[(ch * np + p) * LEAK_NLOSS + k] =
                 p == ref ? 0.0 : -interp_log(r->f_hz, out, ng, leak_loss_hz[k]);
     }
+    return 0;
+}
+
+static void *channel_worker(void *arg)
+{
+    chan_work *w = arg;
+    size_t np = w->s->np, ng = w->r->ng;
+    double *sig = malloc(np * ng * sizeof *sig);
+    const double **spec = malloc(np * sizeof *spec), **sg = malloc(np * sizeof *sg);
+    if (!sig || !spec || !sg)
+        fail_to(w, "out of memory");
+    for (size_t ch = w->first; !w->err[0] && ch < w->s->nch; ch += w->step)
+        if (!channel_spectra(w, ch))
+            fit_channel(w, ch, spec, sg, sig);
     free(sig);
     free(spec);
     free(sg);
-    return rc;
+    return NULL;
 }
 
 static int find_reference(const char *cmd, const sess *s, unsigned idx, size_t *out)
@@ -92,11 +146,44 @@ static int find_reference(const char *cmd, const sess *s, unsigned idx, size_t *
     return hp_cli_fail(cmd, "--reference %u: %s has no measured placement %u", idx, s->dir, idx);
 }
 
+/* The channels on two threads, each with its own transform (FFTW plans are made here, on one
+ * thread; executing them concurrently is safe). */
+static int run_channels(const char *cmd, const sess *s, leak_result *r, const hp_audio *ir,
+                        size_t max_len)
+{
+    size_t nw = s->nch > 1 ? 2 : 1;
+    chan_work w[2];
+    pthread_t tid;
+    int started = 0, rc = 0;
+    hp_err e = HP_OK;
+    for (size_t k = 0; k < nw; k++) {
+        w[k] = (chan_work){.s = s, .r = r, .ir = ir, .first = k, .step = nw};
+        w[k].sp = hp_irspec_new(max_len, &e);
+    }
+    if (!w[0].sp || (nw > 1 && !w[1].sp))
+        rc = hp_cli_fail(cmd, "cannot plan a transform of %zu samples: %s", max_len, hp_strerror(e));
+    if (!rc && nw > 1)
+        started = pthread_create(&tid, NULL, channel_worker, &w[1]) == 0;
+    if (!rc) {
+        channel_worker(&w[0]);
+        if (nw > 1 && !started)
+            channel_worker(&w[1]); /* no thread: the same work here */
+    }
+    if (started)
+        pthread_join(tid, NULL);
+    for (size_t k = 0; !rc && k < nw; k++)
+        if (w[k].err[0])
+            rc = hp_cli_fail(cmd, "%s", w[k].err);
+    for (size_t k = 0; k < nw; k++)
+        hp_irspec_free(w[k].sp);
+    return rc;
+}
+
 int leak_compute(const char *cmd, const sess *s, unsigned ref_index, const hp_seal_cfg *cfg,
                  leak_result *r)
 {
     memset(r, 0, sizeof *r);
-    size_t given = 0;
+    size_t given = 0, max_len = 0;
     if (ref_index && find_reference(cmd, s, ref_index, &given))
         return HP_EXIT_BAD;
     hp_grid g;
@@ -110,29 +197,24 @@ int leak_compute(const char *cmd, const sess *s, unsigned ref_index, const hp_se
     r->curve = malloc(n * r->ng * sizeof *r->curve);
     r->fit = calloc(n, sizeof *r->fit);
     r->loss = calloc(n * LEAK_NLOSS, sizeof *r->loss);
-    if (!r->spec || !r->noise || !r->curve || !r->fit || !r->loss)
-        return hp_cli_fail(cmd, "out of memory");
-    if (sess_ir_spectra(cmd, s, r->f_hz, r->ng, r->spec, r->noise, &r->rate_hz))
-        return HP_EXIT_BAD;
+    hp_audio *ir = calloc(n, sizeof *ir);
+    int rc = 0;
+    if (!r->spec || !r->noise || !r->curve || !r->fit || !r->loss || !ir)
+        rc = hp_cli_fail(cmd, "out of memory");
+    if (!rc)
+        rc = sess_ir_load(cmd, s, ir, &max_len, &r->rate_hz);
+    if (!rc && !(GRID_HI_HZ < r->rate_hz / 2))
+        rc = hp_cli_fail(cmd, "%s: impulse responses at %g Hz cannot show %g Hz", s->dir,
+                         r->rate_hz, GRID_HI_HZ);
     r->ref_given = ref_index != 0;
-    hp_leakfit_cfg cfg_fit = hp_leakfit_cfg_default();
-    for (size_t ch = 0; ch < s->nch; ch++) {
+    for (size_t ch = 0; ch < s->nch; ch++)
         r->ref[ch] = given;
-        const double **spec = malloc(s->np * sizeof *spec);
-        if (!spec)
-            return hp_cli_fail(cmd, "out of memory");
-        for (size_t p = 0; p < s->np; p++)
-            spec[p] = r->spec + (ch * s->np + p) * r->ng;
-        hp_err e = r->ref_given ? HP_OK
-                                : hp_leakfit_best_sealed(r->f_hz, r->ng, spec, s->np, &cfg_fit,
-                                                         &r->ref[ch]);
-        free(spec);
-        if (e != HP_OK)
-            return hp_cli_fail(cmd, "%s: no best-sealed placement: %s", s->dir, hp_strerror(e));
-        if (fit_channel(cmd, s, r, ch))
-            return HP_EXIT_BAD;
-    }
-    return avg_compute(cmd, s, cfg, &r->avg);
+    if (!rc)
+        rc = run_channels(cmd, s, r, ir, max_len);
+    for (size_t k = 0; ir && k < n; k++)
+        hp_audio_release(&ir[k]);
+    free(ir);
+    return rc ? rc : avg_compute(cmd, s, cfg, &r->avg);
 }
 
 void leak_release(leak_result *r)

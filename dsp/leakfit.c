@@ -7,6 +7,7 @@
 #include <gsl/gsl_multilarge_nlinear.h>
 #include <gsl/gsl_vector.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -804,6 +805,13 @@ static void make_curves(const double *const *spec, const double *const *sigma, s
         }
 }
 
+static pthread_once_t gsl_quiet_once = PTHREAD_ONCE_INIT;
+
+static void gsl_quiet(void)
+{
+    gsl_set_error_handler_off();
+}
+
 hp_err hp_leakfit(const double *f_hz, size_t nf, const double *const *spec_db,
                   const double *const *sigma_db, size_t n, size_t ref, const hp_leakfit_cfg *cfg,
                   hp_leakfit_place *out)
@@ -814,7 +822,9 @@ hp_err hp_leakfit(const double *f_hz, size_t nf, const double *const *spec_db,
         err = hp_leakfit_best_sealed(f_hz, nf, spec_db, n, cfg, &b);
     if (err != HP_OK)
         return err;
-    gsl_set_error_handler_off();
+    /* GSL's default handler prints and aborts; a library reports instead. Once per process,
+     * so that concurrent fits do not race on GSL's global. */
+    (void)pthread_once(&gsl_quiet_once, gsl_quiet);
     problem pb = {.f = f_hz, .nf = nf, .n = n, .ref = b};
     unsigned char *use = malloc(n * nf);
     double *wt = malloc(n * nf * sizeof *wt), *dc = malloc(2 * n * nf * sizeof *dc);

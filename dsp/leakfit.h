@@ -97,8 +97,8 @@ hp_err hp_leakfit_best_sealed(const double *f_hz, size_t nf, const double *const
  * Errors: HP_EINVAL (n < 2, ref >= n, nf < 8, NULL pointers, a non-ascending or non-positive
  * grid, bad cfg), HP_ENODATA (a curve with fewer than 6 usable points, or a grid missing the
  * bands of hp_leakfit_best_sealed), HP_ERANGE (the fit did not produce finite parameters),
- * HP_ENOMEM. Thread-safe apart from GSL's global error handler, which this switches off so
- * that GSL reports instead of aborting (a library must not end the process). */
+ * HP_ENOMEM. Thread-safe. Switches GSL's error handler off (once per process), so that GSL
+ * reports errors instead of aborting: a library must not end the process. */
 hp_err hp_leakfit(const double *f_hz, size_t nf, const double *const *spec_db,
                   const double *const *sigma_db, size_t n, size_t ref, const hp_leakfit_cfg *cfg,
                   hp_leakfit_place *out) HP_WUR;

@@ -215,9 +215,6 @@ static void fit_case(const char *what, const char *preset, const double *corners
             continue;
         CHECK_NEAR(out[p].corner_hz, truth, corner_tol * truth);
         CHECK(out[p].leak.order == pl[p].ear.leak_order);
-        if (fabs(err) > corner_tol)
-            fprintf(stderr, "%s: placement %zu corner %.3f Hz, truth %.3f Hz\n", what, p,
-                    out[p].corner_hz, truth);
         if (out[p].leak.order != pl[p].ear.leak_order || fabs(err) > corner_tol)
             fprintf(stderr, "%s: placement %zu of %zu (reference %zu): %s %.3f Hz, truth %s %.3f Hz\n",
                     what, p, n, ref, hp_leak_order_name(out[p].leak.order), out[p].corner_hz,

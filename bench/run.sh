@@ -25,6 +25,7 @@
 #   eq_median_*, eq_worst_*_ratio, eq_headphones_better_on_both, eq_median/max_fit_ms
 # Targets: better on both measures on all 22, median ratios <= 0.6, <= 20 ms per fit. The
 # same figures prefixed eq_heldout_ come from 3 headphones not used in development.
+# Then bench/stats.sh: hpfr average + hpfr leak on a 10-placement stereo session (issue 4).
 set -eu
 
 : "${HPFR:?set HPFR to the hpfr binary}"
@@ -136,4 +137,6 @@ EOF
     fig "analyze_vs_lsconv_2^${k}_ratio" "$(calc %.2f "$ana / $ls")" ratio
     rm -rf "$tmp/out" "$tmp"/*.wav "$tmp"/*.pcm
 done
+# Placement statistics and seal analysis (issue 4).
+sh "$(dirname "$0")/stats.sh"
 note "done in $(($(date +%s) - start)) s"

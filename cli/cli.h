@@ -23,6 +23,7 @@ extern const hp_cmd hp_cmd_sim;
 extern const hp_cmd hp_cmd_devices;
 extern const hp_cmd hp_cmd_calib;
 extern const hp_cmd hp_cmd_plot;
+extern const hp_cmd hp_cmd_report;
 
 /* Prints "hpfr CMD: message" on stderr and returns HP_EXIT_BAD. */
 int hp_cli_fail(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -14,6 +14,7 @@ static const hp_cmd *const commands[] = {
     &hp_cmd_devices,
     &hp_cmd_calib,
     &hp_cmd_plot,
+    &hp_cmd_report,
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 

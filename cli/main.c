@@ -18,6 +18,7 @@ static const hp_cmd *const commands[] = {
     &hp_cmd_average,
     &hp_cmd_leak,
     &hp_cmd_compare,
+    &hp_cmd_report,
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 

@@ -34,6 +34,10 @@ typedef struct {
     hp_response resp;
 } analyze_path;
 
+/* Transforms, analyzer and reference spectra, prepared on a helper thread while analyze_load
+ * reads and checks the recording (analyze_paths.c). */
+typedef struct analyze_setup analyze_setup;
+
 typedef struct {
     analyze_opts opt;
     hp_audio sweep, rec;
@@ -43,14 +47,26 @@ typedef struct {
     hp_grid grid;
     analyze_path paths[MAX_PATHS];
     size_t npaths;
+    analyze_setup *setup;       /* internal: started by analyze_load, used by analyze_run_paths */
 } analyze_job;
 
-/* Loads and validates sweep and recording; fills job->info and job->stats. 0 or exit code. */
+/* Loads and validates sweep and recording; fills job->info and job->stats. 0 or exit code.
+ * Starts preparing the analysis (FFT plans, reference spectra) on a second thread. A job is
+ * zeroed before use (options set), then released with analyze_job_release whatever failed;
+ * jobs are independent, so a process may run any number of them, one after the other or
+ * at once. */
 int analyze_load(analyze_job *job);
-/* Deconvolves and analyses every path. 0 or exit code. */
+/* Deconvolves and analyses every path (on two threads). 0 or exit code. */
 int analyze_run_paths(analyze_job *job);
 /* Writes every output into the output directory, all or nothing. 0 or exit code. */
 int analyze_write(const analyze_job *job);
 void analyze_job_release(analyze_job *job);
+
+/* Internal to analyze_load and analyze_job_release (analyze_paths.c): start preparing the
+ * analysis on a helper thread once the sweep and grid are known (0 or exit code), mark the
+ * loading complete, and wait for and free what was prepared. */
+int analyze_setup_start(analyze_job *job);
+void analyze_setup_loaded(analyze_job *job);
+void analyze_setup_release(analyze_job *job);
 
 #endif

@@ -198,21 +198,28 @@ int analyze_load(analyze_job *job)
     int rc = read_wav(job->opt.sweep_path, &job->sweep);
     if (!rc)
         rc = sweep_info(job);
-    if (!rc)
-        rc = read_wav(job->opt.rec_path, &job->rec);
-    if (!rc)
-        rc = check_recording(job);
     if (!rc) {
         hp_err e = job->opt.grid_autoeq ? hp_grid_autoeq(&job->grid)
                                         : hp_grid_log(20, fmin(20000, job->info.rate_hz / 2), 48, &job->grid);
         if (e != HP_OK)
             rc = hp_cli_fail("analyze", "out of memory");
     }
+    /* Planning and the sweep's spectrum only need the sweep: they proceed while the
+     * recording is read and checked. */
+    if (!rc)
+        rc = analyze_setup_start(job);
+    if (!rc)
+        rc = read_wav(job->opt.rec_path, &job->rec);
+    if (!rc)
+        rc = check_recording(job);
+    if (!rc)
+        analyze_setup_loaded(job);
     return rc;
 }
 
 void analyze_job_release(analyze_job *job)
 {
+    analyze_setup_release(job); /* first: its thread reads the sweep and the grid */
     hp_audio_release(&job->sweep);
     hp_audio_release(&job->rec);
     free(job->stats);

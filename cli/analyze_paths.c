@@ -1,9 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /* hpfr analyze, computation: decides which paths a recording holds (one per microphone for a
  * mono sweep; left, right and the two crosstalk paths for a left-then-right sweep), deconvolves
- * each against the signal actually played (or a loopback channel) and analyses it. Paths are
- * independent, so two workers share them (the machines hpfr runs on have two or more cores);
- * every FFTW plan is made on the main thread, as FFTW's planner is not thread-safe. */
+ * each against the signal actually played (or a loopback channel) and analyses it.
+ *
+ * For a run-once program the fixed costs weigh as much as the transforms, so they overlap:
+ * while analyze_load reads and checks the recording, a helper thread plans the transforms
+ * (FFTW's planner is not thread-safe, so all planning happens there, before any worker
+ * starts) and computes the reference spectra of the sweep. Paths are then independent and two
+ * workers share them (the machines hpfr runs on have two or more cores); they share the plans,
+ * the analyzer and the reference spectra, which are only read, and each works in one buffer
+ * of its own, so little memory is touched (on a virtual machine a first touch of a page costs
+ * as much as a transform of it). */
 #include <math.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -14,66 +21,108 @@
 #include "cli.h"
 #include "deconv.h"
 #include "fft.h"
+#include "wisdom.h"
 
 /* Below this the "response" is indistinguishable from noise: the wrong file, or silence. */
 #define MIN_PNR_DB 20.0
 
 #define MAX_WORKERS 2
 
-typedef struct {
-    hp_deconv *dec;
+struct analyze_setup {
+    pthread_t thread;
+    int started;          /* the helper thread runs (or ran) and must be joined */
+    int loaded;           /* analyze_load succeeded */
+    size_t nfft;          /* deconvolution size, from the sweep file's length */
+    hp_deconv *dec[2];    /* per sweep channel (one for a mono sweep) */
+    int have_ref;         /* the reference spectra are set */
     hp_analyzer *an;
-    double *h;
-    double *ref;    /* only for a loopback reference masked around one sweep of a pair */
-    size_t nfft;
-} workspace;
-
-/* One worker's share: paths[first], paths[first + stride], ... all against sweep channel
- * `play` (or, for a left-then-right sweep, one direct path followed by its crosstalk path). */
-typedef struct {
-    analyze_job *job;
-    workspace w;
-    size_t first, stride;
-    unsigned play;
-    int stereo;
-    int have_ref;   /* the reference was set (or copied) before the worker started */
-    int rc;
-} worker;
-
-static pthread_mutex_t report_lock = PTHREAD_MUTEX_INITIALIZER;
-static int reported;
-
-/* The first failure is printed; a second worker failing at the same time stays quiet, so the
- * user still gets exactly one line. */
-static int report(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int report(const char *fmt, ...)
-{
+    /* The first failure of any thread, printed once by the main thread. */
+    pthread_mutex_t lock;
+    int failed;
     char msg[512];
+};
+
+/* Records a failure (the first one wins) without printing it: the main thread decides which
+ * error the user sees, so that a load error is not preceded by a later stage's. */
+static int fail(analyze_setup *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int fail(analyze_setup *s, const char *fmt, ...)
+{
     va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    pthread_mutex_lock(&report_lock);
-    if (!reported)
-        hp_cli_fail("analyze", "%s", msg);
-    reported = 1;
-    pthread_mutex_unlock(&report_lock);
+    pthread_mutex_lock(&s->lock);
+    if (!s->failed) {
+        va_start(ap, fmt);
+        vsnprintf(s->msg, sizeof s->msg, fmt, ap);
+        va_end(ap);
+        s->failed = 1;
+    }
+    pthread_mutex_unlock(&s->lock);
     return HP_EXIT_BAD;
 }
 
-static void ws_free(workspace *w)
+/* Prints the recorded failure; returns its exit status (0 when there was none). */
+static int report(analyze_setup *s)
 {
-    hp_deconv_free(w->dec);
-    hp_analyzer_free(w->an);
-    hp_fft_buf_free(w->h);
-    free(w->ref);
+    return s->failed ? hp_cli_fail("analyze", "%s", s->msg) : 0;
 }
 
-static int ws_init(analyze_job *job, workspace *w)
+static size_t deconv_size(const analyze_job *job, size_t rec_frames)
 {
+    size_t n = job->sweep.frames > rec_frames ? job->sweep.frames : rec_frames;
+    return hp_fft_good_size(n);
+}
+
+/* The reference for sweep channel `play`: the played channel itself, or the loopback channel
+ * of the recording, kept only around that channel's sweep when the sweep alternates. */
+static int set_reference(analyze_job *job, hp_deconv *dec, unsigned play)
+{
+    analyze_setup *s = job->setup;
     const hp_sweep_info *i = &job->info;
-    w->nfft = hp_fft_good_size(job->rec.frames > job->sweep.frames ? job->rec.frames : job->sweep.frames);
-    hp_deconv_cfg dc = {i->rate_hz, i->f1_hz, i->f2_hz, w->nfft, 0};
+    const hp_audio *src = job->opt.ref_channel ? &job->rec : &job->sweep;
+    unsigned ch = job->opt.ref_channel ? (unsigned)job->opt.ref_channel - 1 : play;
+    hp_err e;
+    if (job->opt.ref_channel && i->channels == 2) {
+        /* The loopback carries both sweeps of the pair: keep the half around this one. */
+        size_t n = src->frames, split = (i->start_frame[0] + i->sweep_frames + i->start_frame[1]) / 2;
+        size_t lo = play == 0 ? 0 : split, hi = play == 0 ? split : n;
+        double *ref = malloc(n * sizeof *ref);
+        if (!ref)
+            return fail(s, "out of memory");
+        for (size_t k = 0; k < n; k++)
+            ref[k] = (k >= lo && k < hi) ? src->data[k * src->channels + ch] : 0.0;
+        e = hp_deconv_set_reference(dec, ref, n);
+        free(ref);
+    } else {
+        e = hp_deconv_set_reference_strided(dec, src->data + ch, src->frames, src->channels);
+    }
+    if (e == HP_OK)
+        return 0;
+    if (e == HP_ENOMEM)
+        return fail(s, "out of memory");
+    if (job->opt.ref_channel)
+        return fail(s, "%s: reference channel %d holds no sweep", job->opt.rec_path,
+                    job->opt.ref_channel);
+    return fail(s, "%s: channel %u holds no sweep in %g-%g Hz", job->opt.sweep_path, play + 1,
+                i->f1_hz, i->f2_hz);
+}
+
+static void free_transforms(analyze_setup *s)
+{
+    hp_deconv_free(s->dec[0]);
+    hp_deconv_free(s->dec[1]);
+    hp_analyzer_free(s->an);
+    s->dec[0] = s->dec[1] = NULL;
+    s->an = NULL;
+    s->have_ref = 0;
+}
+
+/* Plans deconvolution (one per sweep channel) and analysis for s->nfft; then, unless the
+ * reference is a channel of the recording (not read yet when this runs early), sets the
+ * reference spectra. */
+static int prepare(analyze_job *job)
+{
+    analyze_setup *s = job->setup;
+    const hp_sweep_info *i = &job->info;
+    hp_deconv_cfg dc = {i->rate_hz, i->f1_hz, i->f2_hz, s->nfft, 0};
     hp_analysis_cfg ac = hp_analysis_cfg_default();
     ac.rate_hz = i->rate_hz;
     ac.f1_hz = i->f1_hz;
@@ -84,51 +133,111 @@ static int ws_init(analyze_job *job, workspace *w)
     ac.smooth = job->opt.smooth;
     ac.grid_hz = job->grid.f_hz;
     ac.grid_n = job->grid.n;
-    hp_err e;
-    w->dec = hp_deconv_new(&dc, &e);
-    if (w->dec)
-        w->an = hp_analyzer_new(&ac, w->nfft, &e);
-    /* Aligned like FFTW's own buffers, so the inverse transform writes into it directly. */
-    w->h = hp_fft_alloc_real(w->nfft);
-    if (!w->dec || !w->an)
-        return hp_cli_fail("analyze", "cannot analyse this sweep: %s (window longer than the "
-                           "recording, or band outside the sample rate?)", hp_strerror(e));
-    if (!w->h)
-        return hp_cli_fail("analyze", "out of memory");
+    hp_err e = HP_OK;
+    for (unsigned c = 0; c < i->channels && e == HP_OK; c++)
+        s->dec[c] = hp_deconv_new(&dc, &e);
+    if (e == HP_OK)
+        s->an = hp_analyzer_new(&ac, s->nfft, &e);
+    if (e == HP_ENOMEM)
+        return fail(s, "out of memory");
+    if (e != HP_OK)
+        return fail(s, "cannot analyse this sweep: %s (window longer than the recording, or "
+                    "band outside the sample rate?)", hp_strerror(e));
+    if (job->opt.ref_channel)
+        return 0;
+    for (unsigned c = 0; c < i->channels; c++)
+        if (set_reference(job, s->dec[c], c))
+            return HP_EXIT_BAD;
+    s->have_ref = 1;
     return 0;
 }
 
-/* The reference for sweep channel `play`: the played channel itself, or the loopback channel
- * of the recording, kept only around that channel's sweep when the sweep alternates. */
-static int set_reference(analyze_job *job, workspace *w, unsigned play)
+static void *prepare_thread(void *arg)
 {
-    const hp_sweep_info *i = &job->info;
-    const hp_audio *src = job->opt.ref_channel ? &job->rec : &job->sweep;
-    unsigned ch = job->opt.ref_channel ? (unsigned)job->opt.ref_channel - 1 : play;
-    hp_err e;
-    if (job->opt.ref_channel && i->channels == 2) {
-        /* The loopback carries both sweeps of the pair: keep the half around this one. */
-        size_t n = src->frames, split = (i->start_frame[0] + i->sweep_frames + i->start_frame[1]) / 2;
-        size_t lo = play == 0 ? 0 : split, hi = play == 0 ? split : n;
-        if (!w->ref && !(w->ref = malloc(n * sizeof *w->ref)))
-            return report("out of memory");
-        for (size_t k = 0; k < n; k++)
-            w->ref[k] = (k >= lo && k < hi) ? src->data[k * src->channels + ch] : 0.0;
-        e = hp_deconv_set_reference(w->dec, w->ref, n);
-    } else {
-        e = hp_deconv_set_reference_strided(w->dec, src->data + ch, src->frames, src->channels);
-    }
-    if (e == HP_OK)
-        return 0;
-    if (job->opt.ref_channel)
-        return report("%s: reference channel %d holds no sweep", job->opt.rec_path,
-                      job->opt.ref_channel);
-    return report("%s: channel %u holds no sweep in %g-%g Hz", job->opt.sweep_path, play + 1,
-                  i->f1_hz, i->f2_hz);
+    analyze_job *job = arg;
+    char *wisdom = hp_cli_wisdom_load();
+    prepare(job);
+    hp_cli_wisdom_save(wisdom);
+    return NULL;
 }
 
-static int run_path(analyze_job *job, workspace *w, analyze_path *p, long long onset)
+int analyze_setup_start(analyze_job *job)
 {
+    analyze_setup *s = calloc(1, sizeof *s);
+    if (!s)
+        return hp_cli_fail("analyze", "out of memory");
+    pthread_mutex_init(&s->lock, NULL);
+    job->setup = s;
+    s->nfft = deconv_size(job, 0);
+    if (!s->nfft)
+        return hp_cli_fail("analyze", "%s: too long", job->opt.sweep_path);
+    /* Without a thread to be had, analyze_run_paths prepares everything itself. */
+    s->started = pthread_create(&s->thread, NULL, prepare_thread, job) == 0;
+    return 0;
+}
+
+void analyze_setup_loaded(analyze_job *job)
+{
+    if (job->setup)
+        job->setup->loaded = 1;
+}
+
+/* Waits for the helper thread. */
+static void setup_join(analyze_setup *s)
+{
+    if (s && s->started) {
+        pthread_join(s->thread, NULL);
+        s->started = 0;
+    }
+}
+
+void analyze_setup_release(analyze_job *job)
+{
+    analyze_setup *s = job->setup;
+    if (!s)
+        return;
+    setup_join(s);
+    free_transforms(s);
+    pthread_mutex_destroy(&s->lock);
+    free(s);
+    job->setup = NULL;
+}
+
+/* After analyze_load: everything the workers need, made now if the helper could not (no
+ * thread), or made again for a recording longer than the sweep file. */
+static int setup_finish(analyze_job *job)
+{
+    analyze_setup *s = job->setup;
+    setup_join(s);
+    size_t need = deconv_size(job, job->rec.frames);
+    if (!need)
+        return hp_cli_fail("analyze", "%s: too long", job->opt.rec_path);
+    if (need != s->nfft || (!s->an && !s->failed)) {
+        free_transforms(s);
+        s->failed = 0;
+        s->nfft = need;
+        char *wisdom = hp_cli_wisdom_load();
+        prepare(job);
+        hp_cli_wisdom_save(wisdom);
+    }
+    return report(s);
+}
+
+/* ---- the paths ---- */
+
+/* One worker's share: paths[first], paths[first + stride], ... (for a left-then-right sweep,
+ * one direct path followed by its crosstalk path). */
+typedef struct {
+    analyze_job *job;
+    double *buf;
+    size_t first, stride;
+    int stereo;
+    int rc;
+} worker;
+
+static int run_path(analyze_job *job, double *buf, analyze_path *p, long long onset)
+{
+    analyze_setup *s = job->setup;
     const hp_sweep_info *i = &job->info;
     hp_path_opts o = {onset, {0, 0}, 0};
     if (i->channels == 2) {
@@ -137,23 +246,28 @@ static int run_path(analyze_job *job, workspace *w, analyze_path *p, long long o
         o.n_other = 1;
     }
     const hp_audio *r = &job->rec;
-    hp_err e = hp_deconv_run_strided(w->dec, r->data + p->mic, r->frames, r->channels, w->h);
+    for (size_t k = 0; k < r->frames; k++)
+        buf[k] = r->data[k * r->channels + p->mic];
+    memset(buf + r->frames, 0, (hp_deconv_buf_len(s->dec[p->play]) - r->frames) * sizeof *buf);
+    hp_err e = hp_deconv_run_inplace(s->dec[p->play], buf);
     if (e == HP_OK)
-        e = hp_analyzer_run(w->an, w->h, &o, &p->resp);
+        e = hp_analyzer_run_inplace(s->an, buf, &o, &p->resp);
     if (e == HP_ENODATA || (e == HP_OK && !p->crosstalk && p->resp.pnr_db < MIN_PNR_DB))
-        return report("%s: no sweep found in channel %u (peak-to-noise %.1f dB)", job->opt.rec_path,
-                      p->mic + 1, e == HP_OK ? p->resp.pnr_db : 0.0);
+        return fail(s, "%s: no sweep found in channel %u (peak-to-noise %.1f dB)", job->opt.rec_path,
+                    p->mic + 1, e == HP_OK ? p->resp.pnr_db : 0.0);
     /* The response to the whole sweep must lie inside the recording; a "latency" that puts
      * the sweep's end past it means this is a recording of something else (another sweep). */
     size_t sweep_end = i->start_frame[p->play] + i->sweep_frames;
     if (e == HP_OK && !p->crosstalk && sweep_end + p->resp.latency_frames > job->rec.frames)
-        return report("%s: no sweep found in channel %u: the best match would end %.2f s after "
-                      "the recording does (a recording of another sweep?)", job->opt.rec_path,
-                      p->mic + 1, (double)(sweep_end + p->resp.latency_frames - job->rec.frames) /
-                      i->rate_hz);
+        return fail(s, "%s: no sweep found in channel %u: the best match would end %.2f s after "
+                    "the recording does (a recording of another sweep?)", job->opt.rec_path,
+                    p->mic + 1, (double)(sweep_end + p->resp.latency_frames - job->rec.frames) /
+                    i->rate_hz);
+    if (e == HP_ENOMEM)
+        return fail(s, "out of memory");
     if (e != HP_OK)
-        return report("%s: analysis of channel %u failed: %s", job->opt.rec_path, p->mic + 1,
-                      hp_strerror(e));
+        return fail(s, "%s: analysis of channel %u failed: %s", job->opt.rec_path, p->mic + 1,
+                    hp_strerror(e));
     return 0;
 }
 
@@ -179,6 +293,7 @@ static unsigned mic_channel(const analyze_job *job, unsigned k)
  * for a mono sweep. */
 static void plan_paths(analyze_job *job)
 {
+    job->npaths = 0;
     if (job->info.channels == 2) {
         unsigned m0 = mic_channel(job, 0), m1 = mic_channel(job, 1);
         add_path(job, "-L", 0, m0, 0);
@@ -201,59 +316,70 @@ static void *work(void *arg)
 {
     worker *wk = arg;
     analyze_job *job = wk->job;
-    if (!wk->have_ref)
-        wk->rc = set_reference(job, &wk->w, wk->play);
     if (wk->stereo) {
         /* The direct path, then its crosstalk path windowed where the direct path starts. */
         analyze_path *direct = &job->paths[wk->first], *xt = &job->paths[wk->first + 1];
+        wk->rc = run_path(job, wk->buf, direct, -1);
         if (!wk->rc)
-            wk->rc = run_path(job, &wk->w, direct, -1);
-        if (!wk->rc)
-            wk->rc = run_path(job, &wk->w, xt, (long long)direct->resp.latency_frames);
+            wk->rc = run_path(job, wk->buf, xt, (long long)direct->resp.latency_frames);
         return NULL;
     }
     for (size_t k = wk->first; k < job->npaths && !wk->rc; k += wk->stride)
-        wk->rc = run_path(job, &wk->w, &job->paths[k], -1);
+        wk->rc = run_path(job, wk->buf, &job->paths[k], -1);
     return NULL;
+}
+
+/* References taken from the recording (a loopback channel) can only be set now. */
+static int loopback_references(analyze_job *job)
+{
+    analyze_setup *s = job->setup;
+    if (s->have_ref)
+        return 0;
+    for (unsigned c = 0; c < job->info.channels; c++)
+        if (set_reference(job, s->dec[c], c))
+            return report(s);
+    s->have_ref = 1;
+    return 0;
 }
 
 int analyze_run_paths(analyze_job *job)
 {
-    worker wk[MAX_WORKERS];
-    pthread_t tid[MAX_WORKERS];
-    int started[MAX_WORKERS] = {0}, rc = 0;
+    if (!job->setup || !job->setup->loaded)
+        return hp_cli_fail("analyze", "internal error: analyze_load did not succeed");
+    int rc = setup_finish(job);
+    if (!rc)
+        rc = loopback_references(job);
+    if (rc)
+        return rc;
+    analyze_setup *s = job->setup;
     plan_paths(job);
     int stereo = job->info.channels == 2;
     size_t nw = stereo ? 2 : (job->npaths < MAX_WORKERS ? job->npaths : MAX_WORKERS);
+    worker wk[MAX_WORKERS];
+    pthread_t tid[MAX_WORKERS];
+    int started[MAX_WORKERS] = {0};
     memset(wk, 0, sizeof wk);
-    reported = 0;
+    /* The deconvolution leaves h in the buffer and the analysis works on in it. */
+    size_t len = hp_deconv_buf_len(s->dec[0]);
+    if (hp_analyzer_buf_len(s->an) > len)
+        len = hp_analyzer_buf_len(s->an);
     for (size_t i = 0; i < nw && !rc; i++) {
-        wk[i] = (worker){.job = job, .first = stereo ? 2 * i : i, .stride = nw,
-                         .play = stereo ? (unsigned)i : 0, .stereo = stereo};
-        rc = ws_init(job, &wk[i].w);
+        wk[i] = (worker){.job = job, .first = stereo ? 2 * i : i, .stride = nw, .stereo = stereo};
+        if (!(wk[i].buf = hp_fft_alloc_real(len)))
+            rc = hp_cli_fail("analyze", "out of memory");
     }
-    /* A mono sweep: every worker divides by the same reference, so compute it once. */
-    if (!stereo && !rc) {
-        rc = set_reference(job, &wk[0].w, 0);
-        for (size_t i = 0; i < nw && !rc; i++) {
-            if (i > 0 && hp_deconv_share_reference(wk[i].w.dec, wk[0].w.dec) != HP_OK)
-                rc = report("internal error: reference copy");
-            wk[i].have_ref = 1;
-        }
-    }
-    for (size_t i = 0; i < nw && !rc; i++)
+    /* The main thread is the last worker. */
+    for (size_t i = 0; i + 1 < nw && !rc; i++)
         started[i] = pthread_create(&tid[i], NULL, work, &wk[i]) == 0;
-    /* Join every worker before freeing any: workers share worker 0's reference spectrum. */
+    for (size_t i = 0; i < nw && !rc; i++)
+        if (!started[i])
+            work(&wk[i]);
     for (size_t i = 0; i < nw; i++) {
         if (started[i])
             pthread_join(tid[i], NULL);
-        else if (!rc)
-            work(&wk[i]); /* no thread to be had: do its share here */
+        hp_fft_buf_free(wk[i].buf);
     }
-    for (size_t i = 0; i < nw; i++) {
-        if (!rc)
-            rc = wk[i].rc;
-        ws_free(&wk[i].w);
-    }
+    if (!rc)
+        rc = report(s);
     return rc;
 }

@@ -18,8 +18,10 @@ hp_err hp_ir_find_onset(const double *h, size_t n, size_t lo, size_t len, double
         return HP_EINVAL;
     size_t best = lo;
     double best_abs = -1;
-    for (size_t i = 0; i < len; i++) {
-        size_t k = (lo + i) % n;
+    /* The circular range as (at most) two straight runs, in the same order. */
+    for (size_t i = 0, k = lo; i < len; i++, k++) {
+        if (k == n)
+            k = 0;
         double a = fabs(h[k]);
         if (a > best_abs) {
             best_abs = a;
@@ -95,9 +97,11 @@ hp_err hp_ir_rms(const double *h, size_t n, size_t lo, size_t len, double *rms)
     if (!h || !rms || len == 0 || len > n)
         return HP_EINVAL;
     double s = 0;
-    for (size_t i = 0; i < len; i++) {
-        double v = h[(lo + i) % n];
-        s += v * v;
+    lo %= n;
+    for (size_t i = 0, k = lo; i < len; i++, k++) {
+        if (k == n)
+            k = 0;
+        s += h[k] * h[k];
     }
     *rms = sqrt(s / (double)len);
     return HP_OK;

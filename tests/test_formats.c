@@ -876,8 +876,47 @@ static void csv_tests(void)
     }
 }
 
+/* hp_num_fixed against printf itself (C locale), minus the sign of a value that rounds to
+ * zero: values of every magnitude the files hold and beyond, halves and near-halves where
+ * rounding is decided, at every number of decimals. */
+static void fixed_matches_printf(void)
+{
+    unsigned long long seed = 12345;
+    long mismatches = 0, tried = 0;
+    for (int i = 0; i < 200000; i++) {
+        seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+        double u = (double)(seed >> 11) / 9007199254740992.0; /* [0, 1) */
+        int d = (int)((seed >> 3) % 18);
+        double v;
+        switch (i % 4) {
+        case 0: v = (u - 0.5) * pow(10.0, (double)((seed >> 7) % 20) - 9); break;
+        case 1: v = (floor(u * 1e6) + 0.5) / pow(10.0, d); break;          /* decimal halves */
+        case 2: v = nextafter((floor(u * 1e5) + 0.5) / pow(10.0, d), (seed & 1) ? 1e9 : -1e9); break;
+        default: v = -(double)((seed >> 20) % 1000) / 8.0; break;          /* binary halves */
+        }
+        char want[400], got[400];
+        snprintf(want, sizeof want, "%.*f", d, v);
+        int zero = 1;
+        for (const char *c = want; *c; c++)
+            zero &= !(*c >= '1' && *c <= '9');
+        const char *w = (want[0] == '-' && zero) ? want + 1 : want;
+        tried++;
+        if (hp_num_fixed(got, sizeof got, v, d) != HP_OK || strcmp(got, w) != 0) {
+            if (mismatches++ < 5)
+                fprintf(stderr, "hp_num_fixed(%.17g, %d) = %s, printf %s\n", v, d, got, w);
+        }
+    }
+    CHECK(tried == 200000 && mismatches == 0);
+    char b[16];
+    CHECK(hp_num_fixed(b, 4, 123.25, 2) == HP_ERANGE); /* too small a buffer, fast path or not */
+    CHECK(hp_num_fixed(b, sizeof b, -0.0, 3) == HP_OK && strcmp(b, "0.000") == 0);
+    CHECK(hp_num_fixed(b, sizeof b, 0.05, 1) == HP_OK && strcmp(b, "0.1") == 0); /* 0.05000000000000000277 */
+    CHECK(hp_num_fixed(b, sizeof b, 2.675, 2) == HP_OK && strcmp(b, "2.67") == 0); /* 2.67499999999999982236431605997495353221893310546875 */
+}
+
 static void num_tests(void)
 {
+    fixed_matches_printf();
     char b[HP_NUM_SHORTEST_MAX];
     double v = 0;
     CHECK(hp_num_shortest(b, sizeof b, 0.1) == HP_OK && strcmp(b, "0.1") == 0);

@@ -2,10 +2,12 @@
 /* Output sets written to temporaries and renamed into place together: rename(2) within one
  * directory is atomic, and fsync before the rename (and of the directory after it) makes
  * the new content durable before it becomes visible, the usual ext4/XFS-safe sequence. */
+#define _GNU_SOURCE /* sync_file_range */
 #include "outset.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -22,7 +24,8 @@ struct hp_outset {
     char *dir;
     char **made; /* directories hp_outset_new created, parents first */
     size_t nmade;
-    entry *e;
+    pthread_mutex_t lock; /* registration may come from several threads */
+    entry **e;            /* pointers, so an entry stays put while the array grows */
     size_t n, cap;
     unsigned long seq; /* temporary-name counter */
     int committed;
@@ -165,9 +168,12 @@ hp_outset *hp_outset_new(const char *dir, hp_err *err)
         goto out;
     }
     if (!(s = calloc(1, sizeof *s)) || !(s->dir = strdup(dir))) {
+        free(s);
+        s = NULL;
         e = HP_ENOMEM;
         goto out;
     }
+    pthread_mutex_init(&s->lock, NULL);
     e = make_dirs(s);
 out:
     if (e != HP_OK) {
@@ -189,41 +195,76 @@ static int valid_name(const char *name)
            strcmp(name, "..") != 0;
 }
 
-/* Adds an entry for name and creates its temporary; returns the open fd or -1. */
-static int add_entry(hp_outset *s, const char *name, entry **out)
+/* Adds an entry for name and creates its temporary; returns the open fd or -1. Called with
+ * the lock held. */
+static int add_entry_locked(hp_outset *s, const char *name, entry **out)
 {
-    if (!s || s->committed || !valid_name(name)) {
+    if (s->committed || !valid_name(name)) {
         errno = EINVAL;
         return -1;
     }
     for (size_t i = 0; i < s->n; i++) {
-        if (strcmp(s->e[i].name, name) == 0) {
+        if (strcmp(s->e[i]->name, name) == 0) {
             errno = EEXIST;
             return -1;
         }
     }
     if (s->n == s->cap) {
         size_t ncap = s->cap ? s->cap * 2 : 8;
-        entry *ne = realloc(s->e, ncap * sizeof *ne);
+        entry **ne = realloc(s->e, ncap * sizeof *ne);
         if (!ne)
             return -1;
         s->e = ne;
         s->cap = ncap;
     }
-    entry *e = &s->e[s->n];
-    memset(e, 0, sizeof *e);
-    if (!(e->name = strdup(name)))
+    entry *e = calloc(1, sizeof *e);
+    if (!e || !(e->name = strdup(name))) {
+        free(e);
         return -1;
+    }
     int fd = make_temp(s->dir, name, &s->seq, &e->tmp);
     if (fd < 0) {
         int saved = errno;
         free(e->name);
+        free(e);
         errno = saved;
         return -1;
     }
-    s->n++;
+    s->e[s->n++] = e;
     *out = e;
     return fd;
+}
+
+static int add_entry(hp_outset *s, const char *name, entry **out)
+{
+    if (!s) {
+        errno = EINVAL;
+        return -1;
+    }
+    pthread_mutex_lock(&s->lock);
+    int fd = add_entry_locked(s, name, out);
+    int saved = errno;
+    pthread_mutex_unlock(&s->lock);
+    errno = saved;
+    return fd;
+}
+
+/* Drops the entry just added (the last one registered by this thread may not be the last in
+ * the array when other threads register too). */
+static void drop_entry(hp_outset *s, entry *e)
+{
+    pthread_mutex_lock(&s->lock);
+    for (size_t i = 0; i < s->n; i++) {
+        if (s->e[i] == e) {
+            memmove(&s->e[i], &s->e[i + 1], (s->n - i - 1) * sizeof *s->e);
+            s->n--;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&s->lock);
+    free(e->tmp);
+    free(e->name);
+    free(e);
 }
 
 const char *hp_outset_path(hp_outset *s, const char *name)
@@ -242,17 +283,55 @@ FILE *hp_outset_fopen(hp_outset *s, const char *name)
     int fd = add_entry(s, name, &e);
     if (fd < 0)
         return NULL;
-    if (!(e->f = fdopen(fd, "w"))) {
+    FILE *f = fdopen(fd, "w");
+    if (!f) {
         /* Undo the registration, or a later commit would publish an empty file. */
         int saved = errno;
         close(fd);
         unlink(e->tmp);
-        free(e->tmp);
-        free(e->name);
-        s->n--;
+        drop_entry(s, e);
         errno = saved;
+        return NULL;
     }
-    return e->f;
+    e->f = f;
+    return f;
+}
+
+/* The entry registered as name, or NULL. */
+static entry *find_entry(hp_outset *s, const char *name)
+{
+    entry *found = NULL;
+    pthread_mutex_lock(&s->lock);
+    for (size_t i = 0; i < s->n && !found; i++)
+        if (strcmp(s->e[i]->name, name) == 0)
+            found = s->e[i];
+    pthread_mutex_unlock(&s->lock);
+    return found;
+}
+
+hp_err hp_outset_written(hp_outset *s, const char *name)
+{
+    entry *e = (s && name) ? find_entry(s, name) : NULL;
+    if (!e)
+        return HP_EINVAL;
+    int fd = -1, own = 0;
+    if (e->f) {
+        if (fflush(e->f) != 0 || ferror(e->f))
+            return HP_EIO; /* commit finds the same error and names the file */
+        fd = fileno(e->f);
+    } else {
+        fd = open(e->tmp, O_RDONLY | O_CLOEXEC);
+        own = 1;
+    }
+#ifdef SYNC_FILE_RANGE_WRITE
+    /* Start writing it out now; commit's fsync then mostly finds the work done, and the
+     * files of a set reach the disk together instead of one after the other. */
+    if (fd >= 0)
+        sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+#endif
+    if (own && fd >= 0)
+        close(fd);
+    return HP_OK;
 }
 
 /* ---- commit and free ---- */
@@ -310,7 +389,7 @@ static int target_blocked(const hp_outset *s, const entry *e)
 static hp_err rename_all(hp_outset *s)
 {
     for (size_t i = 0; i < s->n; i++) {
-        entry *e = &s->e[i];
+        entry *e = s->e[i];
         char *final = final_path(s, e);
         if (!final)
             return HP_ENOMEM;
@@ -331,11 +410,11 @@ hp_err hp_outset_commit(hp_outset *s)
         return HP_EINVAL;
     int bad = 0, saved = 0;
     for (size_t i = 0; i < s->n; i++) /* close every stream even after a failure */
-        if (sync_entry(&s->e[i]) != 0 && !bad)
-            bad = 1, saved = errno, s->failed = s->e[i].name;
+        if (sync_entry(s->e[i]) != 0 && !bad)
+            bad = 1, saved = errno, s->failed = s->e[i]->name;
     for (size_t i = 0; i < s->n && !bad; i++)
-        if (target_blocked(s, &s->e[i]))
-            bad = 1, saved = errno, s->failed = s->e[i].name;
+        if (target_blocked(s, s->e[i]))
+            bad = 1, saved = errno, s->failed = s->e[i]->name;
     if (bad) {
         errno = saved;
         return HP_EIO;
@@ -367,13 +446,14 @@ void hp_outset_free(hp_outset *s)
         return;
     int saved = errno;
     for (size_t i = 0; i < s->n; i++) {
-        entry *e = &s->e[i];
+        entry *e = s->e[i];
         if (e->f)
             fclose(e->f);
         if (!s->committed && !e->renamed)
             unlink(e->tmp);
         free(e->name);
         free(e->tmp);
+        free(e);
     }
     if (!s->committed)
         remove_made_dirs(s);
@@ -382,6 +462,7 @@ void hp_outset_free(hp_outset *s)
     free(s->made);
     free(s->e);
     free(s->dir);
+    pthread_mutex_destroy(&s->lock);
     free(s);
     errno = saved;
 }

@@ -10,6 +10,7 @@
 #include "formats/outset.h"
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
 #include <limits.h>
 #include <locale.h>
 #include <signal.h>
@@ -465,6 +466,56 @@ static void outset_blocked(void)
     CHECK(count_entries(pathf("blk")) == 1);
 }
 
+/* Two threads register and write files of one set at once (through both kinds of
+ * registration) and mark them written; the commit publishes every file intact. */
+typedef struct {
+    hp_outset *set;
+    int id, ok;
+} set_writer;
+
+static void *write_some(void *arg)
+{
+    set_writer *w = arg;
+    w->ok = 1;
+    for (int i = 0; i < 25; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "t%d-%02d.txt", w->id, i);
+        if (i % 5 == 4) {
+            const char *tmp = hp_outset_path(w->set, name);
+            FILE *f = tmp ? fopen(tmp, "w") : NULL;
+            w->ok &= f && fprintf(f, "%s\n", name) > 0 && fclose(f) == 0;
+        } else {
+            FILE *f = hp_outset_fopen(w->set, name);
+            w->ok &= f && fprintf(f, "%s\n", name) > 0;
+        }
+        w->ok &= hp_outset_written(w->set, name) == HP_OK;
+    }
+    return NULL;
+}
+
+static void outset_threads(void)
+{
+    hp_outset *s = hp_outset_new(pathf("thr"), NULL);
+    set_writer w[2] = {{s, 1, 0}, {s, 2, 0}};
+    pthread_t t;
+    CHECK(s && pthread_create(&t, NULL, write_some, &w[0]) == 0);
+    write_some(&w[1]);
+    pthread_join(t, NULL);
+    CHECK(w[0].ok && w[1].ok);
+    CHECK(hp_outset_written(s, "unknown.txt") == HP_EINVAL);
+    CHECK(hp_outset_commit(s) == HP_OK);
+    hp_outset_free(s);
+    int intact = 1;
+    for (int id = 1; id <= 2; id++)
+        for (int i = 0; i < 25; i++) {
+            char name[32], want[40];
+            snprintf(name, sizeof name, "thr/t%d-%02d.txt", id, i);
+            snprintf(want, sizeof want, "%s\n", name + 4);
+            intact &= file_is(pathf(name), want);
+        }
+    CHECK(intact && count_entries(pathf("thr")) == 50);
+}
+
 /* RLIMIT_FSIZE makes writes fail with EFBIG (SIGXFSZ ignored): reported, nothing renamed. */
 static void outset_fsize(void)
 {
@@ -530,6 +581,7 @@ static void outset_tests(void)
     outset_replace_and_misuse();
     outset_blocked();
     outset_fsize();
+    outset_threads();
     write_atomic();
 }
 

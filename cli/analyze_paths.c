@@ -28,16 +28,23 @@
 
 #define MAX_WORKERS 2
 
+/* Reference spectrum states: whoever needs one first (the helper once it has planned, or a
+ * worker) computes it; the others wait for it. */
+enum { REF_NONE, REF_BUSY, REF_DONE, REF_FAILED };
+
 struct analyze_setup {
     pthread_t thread;
     int started;          /* the helper thread runs (or ran) and must be joined */
     int loaded;           /* analyze_load succeeded */
     size_t nfft;          /* deconvolution size, from the sweep file's length */
     hp_deconv *dec[2];    /* per sweep channel (one for a mono sweep) */
-    int have_ref;         /* the reference spectra are set */
     hp_analyzer *an;
-    /* The first failure of any thread, printed once by the main thread. */
+    /* Progress, guarded by lock and announced on changed. */
     pthread_mutex_t lock;
+    pthread_cond_t changed;
+    int dec_ready, an_ready;  /* planned (or planning failed: see failed) */
+    int ref_state[2];
+    /* The first failure of any thread, printed once by the main thread. */
     int failed;
     char msg[512];
 };
@@ -55,6 +62,7 @@ static int fail(analyze_setup *s, const char *fmt, ...)
         va_end(ap);
         s->failed = 1;
     }
+    pthread_cond_broadcast(&s->changed);
     pthread_mutex_unlock(&s->lock);
     return HP_EXIT_BAD;
 }
@@ -63,6 +71,26 @@ static int fail(analyze_setup *s, const char *fmt, ...)
 static int report(analyze_setup *s)
 {
     return s->failed ? hp_cli_fail("analyze", "%s", s->msg) : 0;
+}
+
+/* Sets *flag (under the lock) and wakes the waiters. */
+static void announce(analyze_setup *s, int *flag)
+{
+    pthread_mutex_lock(&s->lock);
+    *flag = 1;
+    pthread_cond_broadcast(&s->changed);
+    pthread_mutex_unlock(&s->lock);
+}
+
+/* Waits until *flag is set; 0, or the exit status when something failed meanwhile. */
+static int wait_for(analyze_setup *s, const int *flag)
+{
+    pthread_mutex_lock(&s->lock);
+    while (!*flag && !s->failed)
+        pthread_cond_wait(&s->changed, &s->lock);
+    int bad = s->failed;
+    pthread_mutex_unlock(&s->lock);
+    return bad ? HP_EXIT_BAD : 0;
 }
 
 static size_t deconv_size(const analyze_job *job, size_t rec_frames)
@@ -105,6 +133,28 @@ static int set_reference(analyze_job *job, hp_deconv *dec, unsigned play)
                 i->f1_hz, i->f2_hz);
 }
 
+/* Makes sure reference `play` is set: computes it if nobody has started to, else waits for
+ * whoever did. only_if_free: return at once when someone else has it (the helper's case). */
+static int take_reference(analyze_job *job, unsigned play, int only_if_free)
+{
+    analyze_setup *s = job->setup;
+    pthread_mutex_lock(&s->lock);
+    if (s->ref_state[play] == REF_NONE) {
+        s->ref_state[play] = REF_BUSY;
+        pthread_mutex_unlock(&s->lock);
+        int rc = set_reference(job, s->dec[play], play);
+        pthread_mutex_lock(&s->lock);
+        s->ref_state[play] = rc ? REF_FAILED : REF_DONE;
+        pthread_cond_broadcast(&s->changed);
+    } else if (!only_if_free) {
+        while (s->ref_state[play] == REF_BUSY && !s->failed)
+            pthread_cond_wait(&s->changed, &s->lock);
+    }
+    int bad = s->failed;
+    pthread_mutex_unlock(&s->lock);
+    return bad ? HP_EXIT_BAD : 0;
+}
+
 static void free_transforms(analyze_setup *s)
 {
     hp_deconv_free(s->dec[0]);
@@ -112,17 +162,13 @@ static void free_transforms(analyze_setup *s)
     hp_analyzer_free(s->an);
     s->dec[0] = s->dec[1] = NULL;
     s->an = NULL;
-    s->have_ref = 0;
+    s->dec_ready = s->an_ready = 0;
+    s->ref_state[0] = s->ref_state[1] = REF_NONE;
 }
 
-/* Plans deconvolution (one per sweep channel) and analysis for s->nfft; then, unless the
- * reference is a channel of the recording (not read yet when this runs early), sets the
- * reference spectra. */
-static int prepare(analyze_job *job)
+static hp_analysis_cfg analysis_cfg(const analyze_job *job)
 {
-    analyze_setup *s = job->setup;
     const hp_sweep_info *i = &job->info;
-    hp_deconv_cfg dc = {i->rate_hz, i->f1_hz, i->f2_hz, s->nfft, 0};
     hp_analysis_cfg ac = hp_analysis_cfg_default();
     ac.rate_hz = i->rate_hz;
     ac.f1_hz = i->f1_hz;
@@ -133,31 +179,42 @@ static int prepare(analyze_job *job)
     ac.smooth = job->opt.smooth;
     ac.grid_hz = job->grid.f_hz;
     ac.grid_n = job->grid.n;
+    return ac;
+}
+
+/* Plans deconvolution (one per sweep channel) and then analysis for s->nfft, announcing each;
+ * then, unless the reference is a channel of the recording (which may not be read yet), sets
+ * the reference spectra nobody has claimed yet. Loads the FFTW wisdom cache first and saves
+ * it when it grew. */
+static void prepare(analyze_job *job)
+{
+    analyze_setup *s = job->setup;
+    const hp_sweep_info *i = &job->info;
+    char *wisdom = hp_cli_wisdom_load();
+    hp_deconv_cfg dc = {i->rate_hz, i->f1_hz, i->f2_hz, s->nfft, 0};
+    hp_analysis_cfg ac = analysis_cfg(job);
     hp_err e = HP_OK;
     for (unsigned c = 0; c < i->channels && e == HP_OK; c++)
         s->dec[c] = hp_deconv_new(&dc, &e);
-    if (e == HP_OK)
+    if (e == HP_OK) {
+        announce(s, &s->dec_ready);
         s->an = hp_analyzer_new(&ac, s->nfft, &e);
+    }
     if (e == HP_ENOMEM)
-        return fail(s, "out of memory");
-    if (e != HP_OK)
-        return fail(s, "cannot analyse this sweep: %s (window longer than the recording, or "
-                    "band outside the sample rate?)", hp_strerror(e));
-    if (job->opt.ref_channel)
-        return 0;
-    for (unsigned c = 0; c < i->channels; c++)
-        if (set_reference(job, s->dec[c], c))
-            return HP_EXIT_BAD;
-    s->have_ref = 1;
-    return 0;
+        fail(s, "out of memory");
+    else if (e != HP_OK)
+        fail(s, "cannot analyse this sweep: %s (window longer than the recording, or band "
+             "outside the sample rate?)", hp_strerror(e));
+    else
+        announce(s, &s->an_ready);
+    hp_cli_wisdom_save(wisdom);
+    for (unsigned c = 0; c < i->channels && !s->failed && !job->opt.ref_channel; c++)
+        take_reference(job, c, 1);
 }
 
 static void *prepare_thread(void *arg)
 {
-    analyze_job *job = arg;
-    char *wisdom = hp_cli_wisdom_load();
-    prepare(job);
-    hp_cli_wisdom_save(wisdom);
+    prepare(arg);
     return NULL;
 }
 
@@ -167,6 +224,7 @@ int analyze_setup_start(analyze_job *job)
     if (!s)
         return hp_cli_fail("analyze", "out of memory");
     pthread_mutex_init(&s->lock, NULL);
+    pthread_cond_init(&s->changed, NULL);
     job->setup = s;
     s->nfft = deconv_size(job, 0);
     if (!s->nfft)
@@ -182,7 +240,7 @@ void analyze_setup_loaded(analyze_job *job)
         job->setup->loaded = 1;
 }
 
-/* Waits for the helper thread. */
+/* Waits for the helper thread to end. */
 static void setup_join(analyze_setup *s)
 {
     if (s && s->started) {
@@ -198,28 +256,28 @@ void analyze_setup_release(analyze_job *job)
         return;
     setup_join(s);
     free_transforms(s);
+    pthread_cond_destroy(&s->changed);
     pthread_mutex_destroy(&s->lock);
     free(s);
     job->setup = NULL;
 }
 
-/* After analyze_load: everything the workers need, made now if the helper could not (no
- * thread), or made again for a recording longer than the sweep file. */
-static int setup_finish(analyze_job *job)
+/* Before the workers start: the helper goes on planning, unless there is none (no thread to
+ * be had) or its plans do not fit (a recording longer than the sweep file); then everything
+ * is prepared here, now. */
+static int setup_check(analyze_job *job)
 {
     analyze_setup *s = job->setup;
-    setup_join(s);
     size_t need = deconv_size(job, job->rec.frames);
     if (!need)
         return hp_cli_fail("analyze", "%s: too long", job->opt.rec_path);
-    if (need != s->nfft || (!s->an && !s->failed)) {
-        free_transforms(s);
-        s->failed = 0;
-        s->nfft = need;
-        char *wisdom = hp_cli_wisdom_load();
-        prepare(job);
-        hp_cli_wisdom_save(wisdom);
-    }
+    if (need == s->nfft && s->started)
+        return 0;
+    setup_join(s);
+    free_transforms(s);
+    s->failed = 0;
+    s->nfft = need;
+    prepare(job);
     return report(s);
 }
 
@@ -248,8 +306,19 @@ static int run_path(analyze_job *job, double *buf, analyze_path *p, long long on
     const hp_audio *r = &job->rec;
     for (size_t k = 0; k < r->frames; k++)
         buf[k] = r->data[k * r->channels + p->mic];
-    memset(buf + r->frames, 0, (hp_deconv_buf_len(s->dec[p->play]) - r->frames) * sizeof *buf);
-    hp_err e = hp_deconv_run_inplace(s->dec[p->play], buf);
+    memset(buf + r->frames, 0, (s->nfft + 2 - r->frames) * sizeof *buf);
+    /* Each step waits only for what it needs: the plans, then the reference, then the
+     * analyzer. */
+    if (wait_for(s, &s->dec_ready))
+        return HP_EXIT_BAD;
+    hp_deconv *dec = s->dec[p->play];
+    hp_err e = hp_deconv_transform_inplace(dec, buf);
+    if (e == HP_OK && take_reference(job, p->play, 0))
+        return HP_EXIT_BAD;
+    if (e == HP_OK)
+        e = hp_deconv_divide_inplace(dec, buf);
+    if (e == HP_OK && wait_for(s, &s->an_ready))
+        return HP_EXIT_BAD;
     if (e == HP_OK)
         e = hp_analyzer_run_inplace(s->an, buf, &o, &p->resp);
     if (e == HP_ENODATA || (e == HP_OK && !p->crosstalk && p->resp.pnr_db < MIN_PNR_DB))
@@ -329,26 +398,11 @@ static void *work(void *arg)
     return NULL;
 }
 
-/* References taken from the recording (a loopback channel) can only be set now. */
-static int loopback_references(analyze_job *job)
-{
-    analyze_setup *s = job->setup;
-    if (s->have_ref)
-        return 0;
-    for (unsigned c = 0; c < job->info.channels; c++)
-        if (set_reference(job, s->dec[c], c))
-            return report(s);
-    s->have_ref = 1;
-    return 0;
-}
-
 int analyze_run_paths(analyze_job *job)
 {
     if (!job->setup || !job->setup->loaded)
         return hp_cli_fail("analyze", "internal error: analyze_load did not succeed");
-    int rc = setup_finish(job);
-    if (!rc)
-        rc = loopback_references(job);
+    int rc = setup_check(job);
     if (rc)
         return rc;
     analyze_setup *s = job->setup;
@@ -359,10 +413,12 @@ int analyze_run_paths(analyze_job *job)
     pthread_t tid[MAX_WORKERS];
     int started[MAX_WORKERS] = {0};
     memset(wk, 0, sizeof wk);
-    /* The deconvolution leaves h in the buffer and the analysis works on in it. */
-    size_t len = hp_deconv_buf_len(s->dec[0]);
-    if (hp_analyzer_buf_len(s->an) > len)
-        len = hp_analyzer_buf_len(s->an);
+    /* The deconvolution leaves h in the buffer and the analysis works on in it; the analyzer
+     * may not exist yet, but its buffer length follows from the sizes alone. */
+    hp_analysis_cfg ac = analysis_cfg(job);
+    size_t len = s->nfft + 2, alen = hp_analysis_buf_len(&ac, s->nfft);
+    if (alen > len)
+        len = alen;
     for (size_t i = 0; i < nw && !rc; i++) {
         wk[i] = (worker){.job = job, .first = stereo ? 2 * i : i, .stride = nw, .stereo = stereo};
         if (!(wk[i].buf = hp_fft_alloc_real(len)))
@@ -379,6 +435,8 @@ int analyze_run_paths(analyze_job *job)
             pthread_join(tid[i], NULL);
         hp_fft_buf_free(wk[i].buf);
     }
+    /* The helper may still be saving the wisdom or planning for nothing after a failure. */
+    setup_join(s);
     if (!rc)
         rc = report(s);
     return rc;

@@ -63,6 +63,34 @@ static size_t harmonic_half(const hp_analysis_cfg *c, unsigned n)
     return (size_t)floor(fmin(gap, 0.5 * c->harmonic_s * c->rate_hz));
 }
 
+/* The work buffer holds h, then the linear window's spectrum over it; the harmonic windows'
+ * spectra go after both, 64-byte aligned like the buffer itself. */
+static size_t harmonic_offset(size_t n, size_t m)
+{
+    return ((n > m ? n : m) + 2 + 7) / 8 * 8;
+}
+
+/* The transform sizes for windows of cfg; 0 when they overflow. */
+static int window_sizes(const hp_analysis_cfg *cfg, size_t *m, size_t *mh)
+{
+    size_t win = frames(cfg, cfg->left_s) + frames(cfg, cfg->right_s) + 1;
+    size_t want = (size_t)ceil(cfg->rate_hz / LINEAR_DF_HZ);
+    if (want < win * OVERSAMPLE)
+        want = win * OVERSAMPLE;
+    *m = want;
+    *mh = hp_fft_good_size(OVERSAMPLE * (2 * harmonic_half(cfg, 2) + 1));
+    return *mh != 0;
+}
+
+size_t hp_analysis_buf_len(const hp_analysis_cfg *cfg, size_t n_frames)
+{
+    size_t want, mh;
+    if (!cfg_ok(cfg) || !window_sizes(cfg, &want, &mh))
+        return 0;
+    size_t m = n_frames >= want && n_frames <= 2 * want ? n_frames : hp_fft_good_size(want);
+    return m ? harmonic_offset(n_frames, m) + mh + 2 : 0;
+}
+
 hp_analyzer *hp_analyzer_new(const hp_analysis_cfg *cfg, size_t n_frames, hp_err *err)
 {
     hp_err e = HP_EINVAL;
@@ -78,14 +106,13 @@ hp_analyzer *hp_analyzer_new(const hp_analysis_cfg *cfg, size_t n_frames, hp_err
         goto fail;
     a->cfg = *cfg;
     a->n = n_frames;
-    size_t want = (size_t)ceil(cfg->rate_hz / LINEAR_DF_HZ);
-    if (want < win * OVERSAMPLE)
-        want = win * OVERSAMPLE;
+    size_t want;
+    if (!window_sizes(cfg, &want, &a->mh))
+        goto fail;
     /* The deconvolution's own size, when fine enough, costs no new FFTW plan: re-planning a
      * size already planned in this process is nearly free, planning a new one is not. */
     a->m = n_frames >= want && n_frames <= 2 * want ? n_frames : hp_fft_good_size(want);
-    a->mh = hp_fft_good_size(OVERSAMPLE * (2 * harmonic_half(cfg, 2) + 1));
-    if (!a->m || !a->mh)
+    if (!a->m)
         goto fail;
     a->fft = hp_fft_new(a->m, &e);
     if (!a->fft)
@@ -93,10 +120,7 @@ hp_analyzer *hp_analyzer_new(const hp_analysis_cfg *cfg, size_t n_frames, hp_err
     a->ffth = hp_fft_new(a->mh, &e);
     if (!a->ffth)
         goto fail;
-    /* The work buffer holds h, then the linear window's spectrum over it; the harmonic
-     * windows' spectra go after both, 64-byte aligned like the buffer itself. */
-    size_t main_len = (a->n > a->m ? a->n : a->m) + 2;
-    a->hoff = (main_len + 7) / 8 * 8;
+    a->hoff = harmonic_offset(a->n, a->m);
     if (err)
         *err = HP_OK;
     return a;

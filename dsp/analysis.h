@@ -71,6 +71,10 @@ hp_err hp_analyzer_run(hp_analyzer *a, const double *h, const hp_path_opts *opts
  * windows' spectra are computed in it too). */
 size_t hp_analyzer_buf_len(const hp_analyzer *a);
 
+/* hp_analyzer_buf_len of the analyzer hp_analyzer_new(cfg, n_frames) would make, without
+ * making it (no planning); 0 for a configuration it would refuse. Thread-safe. */
+size_t hp_analysis_buf_len(const hp_analysis_cfg *cfg, size_t n_frames);
+
 /* The same analysis with h given in buf[0 .. n_frames) of a buffer of hp_analyzer_buf_len(a)
  * doubles from hp_fft_alloc_real (hp_deconv_run_inplace's buffer can be it, when long
  * enough); buf is overwritten. a is only read: several threads may run this on one analyzer

@@ -157,9 +157,21 @@ hp_err hp_deconv_run_inplace(const hp_deconv *d, double *buf)
 {
     if (!d || !buf || !d->have_ref)
         return HP_EINVAL;
-    hp_err e = hp_fft_forward_inplace(d->fft, buf);
-    if (e != HP_OK)
-        return e;
+    hp_err e = hp_deconv_transform_inplace(d, buf);
+    return e == HP_OK ? hp_deconv_divide_inplace(d, buf) : e;
+}
+
+hp_err hp_deconv_transform_inplace(const hp_deconv *d, double *buf)
+{
+    if (!d || !buf)
+        return HP_EINVAL;
+    return hp_fft_forward_inplace(d->fft, buf);
+}
+
+hp_err hp_deconv_divide_inplace(const hp_deconv *d, double *buf)
+{
+    if (!d || !buf || !d->have_ref)
+        return HP_EINVAL;
     size_t nb = d->cfg.fft_frames / 2 + 1;
     const double *inv = d->inv;
     for (size_t k = 0; k < nb; k++) {

@@ -52,6 +52,13 @@ size_t hp_deconv_buf_len(const hp_deconv *d);
  * HP_EINVAL without a reference or for NULL. */
 hp_err hp_deconv_run_inplace(const hp_deconv *d, double *buf) HP_WUR;
 
+/* hp_deconv_run_inplace in two steps, so that a recording can be transformed before the
+ * reference is set: transform turns the recording in buf into its spectrum (no reference
+ * needed), divide turns that spectrum into h (HP_EINVAL without a reference). Both only read
+ * d, as hp_deconv_run_inplace. */
+hp_err hp_deconv_transform_inplace(const hp_deconv *d, double *buf) HP_WUR;
+hp_err hp_deconv_divide_inplace(const hp_deconv *d, double *buf) HP_WUR;
+
 /* Deconvolves y (n <= fft_frames samples) into h (fft_frames samples, circular: time zero at
  * index 0, negative times, where the harmonic responses land, wrap to the end). */
 hp_err hp_deconv_run(hp_deconv *d, const double *y, size_t n, double *h) HP_WUR;

@@ -40,7 +40,7 @@ typedef struct analyze_setup analyze_setup;
 
 typedef struct {
     analyze_opts opt;
-    hp_audio sweep, rec;
+    hp_audio_f sweep, rec;      /* as read (floats: half the memory of doubles) */
     hp_sweep_info info;
     const char *info_source;    /* "metadata", "estimated" or "options" */
     channel_stats *stats;       /* per recording channel */

@@ -105,7 +105,7 @@ static int set_reference(analyze_job *job, hp_deconv *dec, unsigned play)
 {
     analyze_setup *s = job->setup;
     const hp_sweep_info *i = &job->info;
-    const hp_audio *src = job->opt.ref_channel ? &job->rec : &job->sweep;
+    const hp_audio_f *src = job->opt.ref_channel ? &job->rec : &job->sweep;
     unsigned ch = job->opt.ref_channel ? (unsigned)job->opt.ref_channel - 1 : play;
     hp_err e;
     if (job->opt.ref_channel && i->channels == 2) {
@@ -116,11 +116,11 @@ static int set_reference(analyze_job *job, hp_deconv *dec, unsigned play)
         if (!ref)
             return fail(s, "out of memory");
         for (size_t k = 0; k < n; k++)
-            ref[k] = (k >= lo && k < hi) ? src->data[k * src->channels + ch] : 0.0;
+            ref[k] = (k >= lo && k < hi) ? (double)src->data[k * src->channels + ch] : 0.0;
         e = hp_deconv_set_reference(dec, ref, n);
         free(ref);
     } else {
-        e = hp_deconv_set_reference_strided(dec, src->data + ch, src->frames, src->channels);
+        e = hp_deconv_set_reference_f(dec, src->data + ch, src->frames, src->channels);
     }
     if (e == HP_OK)
         return 0;
@@ -303,7 +303,7 @@ static int run_path(analyze_job *job, double *buf, analyze_path *p, long long on
         o.other_offset[0] = (long long)i->start_frame[other] - (long long)i->start_frame[p->play];
         o.n_other = 1;
     }
-    const hp_audio *r = &job->rec;
+    const hp_audio_f *r = &job->rec;
     for (size_t k = 0; k < r->frames; k++)
         buf[k] = r->data[k * r->channels + p->mic];
     memset(buf + r->frames, 0, (s->nfft + 2 - r->frames) * sizeof *buf);

@@ -69,12 +69,17 @@ size_t hp_deconv_buf_len(const hp_deconv *d)
     return d ? d->cfg.fft_frames + 2 : 0;
 }
 
-/* x[0], x[stride], ... (n of them) into buf, zero-padded to the transform size. */
-static hp_err load(const hp_deconv *d, const double *x, size_t n, size_t stride, double *buf)
+/* x[0], x[stride], ... (n of them; doubles x or floats xf) into buf, zero-padded to the
+ * transform size. */
+static hp_err load(const hp_deconv *d, const double *x, const float *xf, size_t n, size_t stride,
+                   double *buf)
 {
-    if (!x || n == 0 || n > d->cfg.fft_frames || stride == 0)
+    if ((!x && !xf) || n == 0 || n > d->cfg.fft_frames || stride == 0)
         return HP_EINVAL;
-    if (stride == 1) {
+    if (xf) {
+        for (size_t i = 0; i < n; i++)
+            buf[i] = xf[i * stride];
+    } else if (stride == 1) {
         memcpy(buf, x, n * sizeof *x);
     } else {
         for (size_t i = 0; i < n; i++)
@@ -106,6 +111,9 @@ static double edge_weight(double octaves_outside)
     return 0.5 - 0.5 * cos(M_PI * octaves_outside);
 }
 
+static hp_err set_reference(hp_deconv *d, const double *x, const float *xf, size_t n,
+                            size_t stride);
+
 hp_err hp_deconv_set_reference(hp_deconv *d, const double *x, size_t n)
 {
     return hp_deconv_set_reference_strided(d, x, n, 1);
@@ -113,13 +121,23 @@ hp_err hp_deconv_set_reference(hp_deconv *d, const double *x, size_t n)
 
 hp_err hp_deconv_set_reference_strided(hp_deconv *d, const double *x, size_t n, size_t stride)
 {
+    return set_reference(d, x, NULL, n, stride);
+}
+
+hp_err hp_deconv_set_reference_f(hp_deconv *d, const float *x, size_t n, size_t stride)
+{
+    return set_reference(d, NULL, x, n, stride);
+}
+
+static hp_err set_reference(hp_deconv *d, const double *x, const float *xf, size_t n, size_t stride)
+{
     if (!d)
         return HP_EINVAL;
     /* Writing the spectrum below: stop sharing someone else's. */
     d->inv = d->own_inv;
     d->have_ref = 0;
     double *spec = d->inv;
-    hp_err e = load(d, x, n, stride, spec);
+    hp_err e = load(d, x, xf, n, stride, spec);
     if (e == HP_OK)
         e = hp_fft_forward_inplace(d->fft, spec);
     if (e != HP_OK)
@@ -193,7 +211,7 @@ hp_err hp_deconv_run_strided(hp_deconv *d, const double *y, size_t n, size_t str
         return HP_EINVAL;
     if (!d->work && !(d->work = hp_fft_alloc_real(d->cfg.fft_frames + 2)))
         return HP_ENOMEM;
-    hp_err e = load(d, y, n, stride, d->work);
+    hp_err e = load(d, y, NULL, n, stride, d->work);
     if (e == HP_OK)
         e = hp_deconv_run_inplace(d, d->work);
     if (e == HP_OK)

@@ -42,6 +42,9 @@ hp_err hp_deconv_set_reference(hp_deconv *d, const double *x, size_t n) HP_WUR;
 hp_err hp_deconv_set_reference_strided(hp_deconv *d, const double *x, size_t n, size_t stride)
     HP_WUR;
 
+/* The same from floats, x[0], x[stride], ... */
+hp_err hp_deconv_set_reference_f(hp_deconv *d, const float *x, size_t n, size_t stride) HP_WUR;
+
 /* Length in doubles of a work buffer for hp_deconv_run_inplace: fft_frames + 2. */
 size_t hp_deconv_buf_len(const hp_deconv *d);
 

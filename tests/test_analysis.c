@@ -345,6 +345,22 @@ static void shared_in_place(const sweep *s, const hp_grid *g)
     CHECK(hp_deconv_divide_inplace(d, buf) == HP_EINVAL);
     CHECK(hp_deconv_run_inplace(d, buf) == HP_EINVAL);
     hp_fft_buf_free(buf);
+    /* A reference from floats (every other sample of two interleaved channels) gives the same
+     * deconvolution as the same values given as doubles. */
+    float *xf = calloc(2 * n, sizeof *xf);
+    double *xr = calloc(n, sizeof *xr), *h1 = calloc(nfft, sizeof *h1), *h2 = calloc(nfft, sizeof *h2);
+    for (size_t k = 0; k < n; k++)
+        xr[k] = xf[2 * k + 1] = (float)s->x[k];
+    CHECK(hp_deconv_set_reference_f(d, xf + 1, n, 2) == HP_OK);
+    CHECK(hp_deconv_run(d, rec[0], n, h1) == HP_OK);
+    CHECK(hp_deconv_set_reference(d, xr, n) == HP_OK);
+    CHECK(hp_deconv_run(d, rec[0], n, h2) == HP_OK);
+    CHECK(memcmp(h1, h2, nfft * sizeof *h1) == 0);
+    CHECK(hp_deconv_set_reference_f(d, xf, n, 0) == HP_EINVAL);
+    free(xf);
+    free(xr);
+    free(h1);
+    free(h2);
     CHECK(hp_deconv_set_reference(d, s->x, n) == HP_OK);
     shared_job j[2] = {{d, a, rec[0], n, len, {0}, HP_OK}, {d, a, rec[1], n, len, {0}, HP_OK}};
     pthread_t t;

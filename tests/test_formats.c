@@ -354,6 +354,48 @@ static void audio_truncated_formats(void)
     }
 }
 
+/* hp_audio_read_f reads what hp_audio_read reads, as floats (exactly, for float and up to
+ * 24-bit files), with the same errors and diagnostics. */
+static void audio_float_read(void)
+{
+    static const char *const files[] = {"rt.wav", "pcm16.wav", "m.wav", "nan.wav", "inf.wav",
+                                        "text.wav", "empty.wav", "zero.wav", "missing.wav",
+                                        "c.wav"};
+    int same = 1;
+    for (size_t k = 0; k < sizeof files / sizeof files[0]; k++) {
+        hp_audio a;
+        hp_audio_f f;
+        hp_diag da, df;
+        hp_err ea = hp_audio_read(pathf(files[k]), &a, &da);
+        hp_err ef = hp_audio_read_f(pathf(files[k]), &f, &df);
+        same &= ea == ef && strcmp(da.reason, df.reason) == 0 && da.sample == df.sample &&
+                da.channel == df.channel && a.frames == f.frames && a.channels == f.channels &&
+                a.rate_hz == f.rate_hz && (!a.comment) == (!f.comment) &&
+                (!a.comment || strcmp(a.comment, f.comment) == 0);
+        for (size_t i = 0; same && i < a.frames * a.channels; i++)
+            same &= (double)f.data[i] == a.data[i];
+        if (!same)
+            fprintf(stderr, "audio_float_read: %s differs\n", files[k]);
+        hp_audio_release(&a);
+        hp_audio_f_release(&f);
+        CHECK(f.data == NULL && f.comment == NULL && f.frames == 0);
+    }
+    CHECK(same);
+    /* 24-bit integers are exact in float too. */
+    double x[3] = {0.5, -8388607.0 / 8388608.0, 1.0 / 8388608.0};
+    write_sndfile(pathf("p24.wav"), SF_FORMAT_WAV | SF_FORMAT_PCM_24, 1, x, 3);
+    hp_audio_f f;
+    hp_audio a;
+    CHECK(hp_audio_read_f(pathf("p24.wav"), &f, NULL) == HP_OK && f.frames == 3);
+    CHECK(hp_audio_read(pathf("p24.wav"), &a, NULL) == HP_OK && a.frames == 3);
+    for (int i = 0; i < 3 && f.data && a.data; i++)
+        CHECK((double)f.data[i] == a.data[i] && fabs(a.data[i] - x[i]) < 1e-6);
+    hp_audio_release(&a);
+    hp_audio_f_release(&f);
+    hp_audio_f_release(NULL);
+    CHECK(hp_audio_read_f(NULL, &f, NULL) == HP_EINVAL);
+}
+
 static void audio_tests(void)
 {
     audio_roundtrip(1, NULL);
@@ -366,6 +408,7 @@ static void audio_tests(void)
     audio_mem_fuzz();
     audio_long_comment();
     audio_truncated_formats();
+    audio_float_read();
 }
 
 /* ---- outset ---- */

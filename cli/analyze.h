@@ -59,7 +59,7 @@ int analyze_load(analyze_job *job);
 /* Deconvolves and analyses every path (on two threads). 0 or exit code. */
 int analyze_run_paths(analyze_job *job);
 /* Writes every output into the output directory, all or nothing. 0 or exit code. */
-int analyze_write(const analyze_job *job);
+int analyze_write(analyze_job *job);
 void analyze_job_release(analyze_job *job);
 
 /* Internal to analyze_load and analyze_job_release (analyze_paths.c): start preparing the
@@ -68,5 +68,11 @@ void analyze_job_release(analyze_job *job);
 int analyze_setup_start(analyze_job *job);
 void analyze_setup_loaded(analyze_job *job);
 void analyze_setup_release(analyze_job *job);
+
+/* Internal to analyze_write: the output set the helper made, with its files reserved (NULL
+ * when it made none; the caller then owns it), and the names of a path's files. */
+struct hp_outset *analyze_setup_take_output(analyze_job *job);
+#define ANALYZE_MAX_FILES 8
+size_t analyze_output_names(const analyze_path *p, char names[][32]);
 
 #endif

@@ -21,6 +21,7 @@
 #include "cli.h"
 #include "deconv.h"
 #include "fft.h"
+#include "outset.h"
 #include "wisdom.h"
 
 /* Below this the "response" is indistinguishable from noise: the wrong file, or silence. */
@@ -44,6 +45,9 @@ struct analyze_setup {
     pthread_cond_t changed;
     int dec_ready, an_ready;  /* planned (or planning failed: see failed) */
     int ref_state[2];
+    int paths_known;          /* job->paths is set: the output files' names are known */
+    int stop;                 /* the helper is not to make the output files */
+    hp_outset *out;           /* the output set with its files reserved, made by the helper */
     /* The first failure of any thread, printed once by the main thread. */
     int failed;
     char msg[512];
@@ -67,10 +71,21 @@ static int fail(analyze_setup *s, const char *fmt, ...)
     return HP_EXIT_BAD;
 }
 
+static int has_failed(analyze_setup *s)
+{
+    pthread_mutex_lock(&s->lock);
+    int bad = s->failed;
+    pthread_mutex_unlock(&s->lock);
+    return bad;
+}
+
 /* Prints the recorded failure; returns its exit status (0 when there was none). */
 static int report(analyze_setup *s)
 {
-    return s->failed ? hp_cli_fail("analyze", "%s", s->msg) : 0;
+    pthread_mutex_lock(&s->lock);
+    int rc = s->failed ? hp_cli_fail("analyze", "%s", s->msg) : 0;
+    pthread_mutex_unlock(&s->lock);
+    return rc;
 }
 
 /* Sets *flag (under the lock) and wakes the waiters. */
@@ -208,13 +223,39 @@ static void prepare(analyze_job *job)
     else
         announce(s, &s->an_ready);
     hp_cli_wisdom_save(wisdom);
-    for (unsigned c = 0; c < i->channels && !s->failed && !job->opt.ref_channel; c++)
+    for (unsigned c = 0; c < i->channels && !has_failed(s) && !job->opt.ref_channel; c++)
         take_reference(job, c, 1);
+}
+
+/* Once the paths are known, the output set with every file it will hold, reserved: creating
+ * files is the slow part of writing small ones, and the helper has nothing else to do while
+ * the workers compute. Failures are left for analyze_write to meet and report. */
+static void reserve_outputs(analyze_job *job)
+{
+    analyze_setup *s = job->setup;
+    pthread_mutex_lock(&s->lock);
+    while (!s->paths_known && !s->failed && !s->stop)
+        pthread_cond_wait(&s->changed, &s->lock);
+    int go = s->paths_known && !s->failed && !s->stop;
+    pthread_mutex_unlock(&s->lock);
+    if (!go)
+        return;
+    hp_outset *set = hp_outset_new(job->opt.out_dir, NULL);
+    char names[ANALYZE_MAX_FILES][32];
+    for (size_t k = 0; set && k < job->npaths && !has_failed(s); k++) {
+        size_t n = analyze_output_names(&job->paths[k], names);
+        for (size_t i = 0; i < n; i++)
+            (void)!hp_outset_reserve(set, names[i]);
+    }
+    if (set)
+        (void)!hp_outset_reserve(set, "summary.json");
+    s->out = set;
 }
 
 static void *prepare_thread(void *arg)
 {
     prepare(arg);
+    reserve_outputs(arg);
     return NULL;
 }
 
@@ -240,13 +281,31 @@ void analyze_setup_loaded(analyze_job *job)
         job->setup->loaded = 1;
 }
 
-/* Waits for the helper thread to end. */
-static void setup_join(analyze_setup *s)
+/* Waits for the helper thread to end; stop: tell it not to make the output files if it has
+ * not started to. */
+static void setup_join(analyze_setup *s, int stop)
 {
     if (s && s->started) {
+        if (stop) {
+            pthread_mutex_lock(&s->lock);
+            s->stop = 1;
+            pthread_cond_broadcast(&s->changed);
+            pthread_mutex_unlock(&s->lock);
+        }
         pthread_join(s->thread, NULL);
         s->started = 0;
     }
+}
+
+hp_outset *analyze_setup_take_output(analyze_job *job)
+{
+    analyze_setup *s = job->setup;
+    if (!s)
+        return NULL;
+    setup_join(s, 0);
+    hp_outset *set = s->out;
+    s->out = NULL;
+    return set;
 }
 
 void analyze_setup_release(analyze_job *job)
@@ -254,8 +313,9 @@ void analyze_setup_release(analyze_job *job)
     analyze_setup *s = job->setup;
     if (!s)
         return;
-    setup_join(s);
+    setup_join(s, 1);
     free_transforms(s);
+    hp_outset_free(s->out);
     pthread_cond_destroy(&s->changed);
     pthread_mutex_destroy(&s->lock);
     free(s);
@@ -273,7 +333,7 @@ static int setup_check(analyze_job *job)
         return hp_cli_fail("analyze", "%s: too long", job->opt.rec_path);
     if (need == s->nfft && s->started)
         return 0;
-    setup_join(s);
+    setup_join(s, 1);
     free_transforms(s);
     s->failed = 0;
     s->nfft = need;
@@ -407,6 +467,7 @@ int analyze_run_paths(analyze_job *job)
         return rc;
     analyze_setup *s = job->setup;
     plan_paths(job);
+    announce(s, &s->paths_known);
     int stereo = job->info.channels == 2;
     size_t nw = stereo ? 2 : (job->npaths < MAX_WORKERS ? job->npaths : MAX_WORKERS);
     worker wk[MAX_WORKERS];
@@ -435,8 +496,6 @@ int analyze_run_paths(analyze_job *job)
             pthread_join(tid[i], NULL);
         hp_fft_buf_free(wk[i].buf);
     }
-    /* The helper may still be saving the wisdom or planning for nothing after a failure. */
-    setup_join(s);
     if (!rc)
         rc = report(s);
     return rc;

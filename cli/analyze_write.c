@@ -94,6 +94,21 @@ static int write_path(const analyze_job *job, hp_outset *set, write_error *w, co
     return 0;
 }
 
+size_t analyze_output_names(const analyze_path *p, char names[][32])
+{
+    if (p->crosstalk) {
+        snprintf(names[0], 32, "xt-%s.csv", p->name);
+        return 1;
+    }
+    size_t n = 0;
+    snprintf(names[n++], 32, "fr%s.csv", p->name);
+    snprintf(names[n++], 32, "thd%s.csv", p->name);
+    snprintf(names[n++], 32, "ir%s.wav", p->name);
+    for (unsigned h = 2; h <= HP_MAX_HARMONIC; h++)
+        snprintf(names[n++], 32, "ir-h%u%s.wav", h, p->name);
+    return n;
+}
+
 /* One writer's share: paths [first, last). */
 typedef struct {
     const analyze_job *job;
@@ -196,10 +211,12 @@ static int write_summary(const analyze_job *job, hp_outset *set, write_error *w)
     return 0;
 }
 
-int analyze_write(const analyze_job *job)
+int analyze_write(analyze_job *job)
 {
     hp_err e;
-    hp_outset *set = hp_outset_new(job->opt.out_dir, &e);
+    hp_outset *set = analyze_setup_take_output(job);
+    if (!set)
+        set = hp_outset_new(job->opt.out_dir, &e);
     if (!set)
         return hp_cli_fail("analyze", "%s: cannot create the output directory: %s", job->opt.out_dir,
                            strerror(errno));

@@ -14,9 +14,11 @@
 #include <unistd.h>
 
 typedef struct {
-    char *name; /* final file name inside dir */
-    char *tmp;  /* temporary path, dir/.name.tmp-PID-N */
-    FILE *f;    /* open stream when registered through hp_outset_fopen */
+    char *name;   /* final file name inside dir */
+    char *tmp;    /* temporary path, dir/.name.tmp-PID-N */
+    FILE *f;      /* open stream when registered through hp_outset_fopen */
+    int reserved; /* made by hp_outset_reserve and not taken yet: fd holds it open */
+    int fd;
     int renamed;
 } entry;
 
@@ -197,17 +199,26 @@ static int valid_name(const char *name)
 
 /* Adds an entry for name and creates its temporary; returns the open fd or -1. Called with
  * the lock held. */
-static int add_entry_locked(hp_outset *s, const char *name, entry **out)
+static int add_entry_locked(hp_outset *s, const char *name, int take_reserved, entry **out)
 {
     if (s->committed || !valid_name(name)) {
         errno = EINVAL;
         return -1;
     }
     for (size_t i = 0; i < s->n; i++) {
-        if (strcmp(s->e[i]->name, name) == 0) {
+        if (strcmp(s->e[i]->name, name) != 0)
+            continue;
+        entry *r = s->e[i];
+        if (!r->reserved || !take_reserved) {
             errno = EEXIST;
             return -1;
         }
+        /* Made in advance by hp_outset_reserve: hand over its open file. */
+        int fd = r->fd;
+        r->reserved = 0;
+        r->fd = -1;
+        *out = r;
+        return fd;
     }
     if (s->n == s->cap) {
         size_t ncap = s->cap ? s->cap * 2 : 8;
@@ -218,6 +229,8 @@ static int add_entry_locked(hp_outset *s, const char *name, entry **out)
         s->cap = ncap;
     }
     entry *e = calloc(1, sizeof *e);
+    if (e)
+        e->fd = -1;
     if (!e || !(e->name = strdup(name))) {
         free(e);
         return -1;
@@ -235,14 +248,14 @@ static int add_entry_locked(hp_outset *s, const char *name, entry **out)
     return fd;
 }
 
-static int add_entry(hp_outset *s, const char *name, entry **out)
+static int add_entry(hp_outset *s, const char *name, int take_reserved, entry **out)
 {
     if (!s) {
         errno = EINVAL;
         return -1;
     }
     pthread_mutex_lock(&s->lock);
-    int fd = add_entry_locked(s, name, out);
+    int fd = add_entry_locked(s, name, take_reserved, out);
     int saved = errno;
     pthread_mutex_unlock(&s->lock);
     errno = saved;
@@ -270,17 +283,28 @@ static void drop_entry(hp_outset *s, entry *e)
 const char *hp_outset_path(hp_outset *s, const char *name)
 {
     entry *e;
-    int fd = add_entry(s, name, &e);
+    int fd = add_entry(s, name, 1, &e);
     if (fd < 0)
         return NULL;
     close(fd); /* the writer reopens it by path; an empty file on disk reserves the name */
     return e->tmp;
 }
 
+hp_err hp_outset_reserve(hp_outset *s, const char *name)
+{
+    entry *e;
+    int fd = add_entry(s, name, 0, &e);
+    if (fd < 0)
+        return errno == ENOMEM ? HP_ENOMEM : errno == EINVAL || errno == EEXIST ? HP_EINVAL : HP_EIO;
+    e->reserved = 1;
+    e->fd = fd;
+    return HP_OK;
+}
+
 FILE *hp_outset_fopen(hp_outset *s, const char *name)
 {
     entry *e;
-    int fd = add_entry(s, name, &e);
+    int fd = add_entry(s, name, 1, &e);
     if (fd < 0)
         return NULL;
     FILE *f = fdopen(fd, "w");
@@ -386,53 +410,109 @@ static int target_blocked(const hp_outset *s, const entry *e)
     return blocked;
 }
 
-static hp_err rename_all(hp_outset *s)
+/* Runs job(s, i, result) for every entry i, in two threads (even and odd i), and gives the
+ * results in res[]. Syncing waits for the disk and a rename that replaces a file frees the old
+ * one, which on file systems that discard freed blocks at once (ext4 without a journal,
+ * mounted with discard) also waits for the disk: two at a time take about half as long. */
+typedef struct {
+    hp_outset *s;
+    int *res, *err;
+    size_t first;
+    int (*job)(hp_outset *s, entry *e);
+} half_job;
+
+static void *run_half(void *arg)
 {
-    for (size_t i = 0; i < s->n; i++) {
-        entry *e = s->e[i];
-        char *final = final_path(s, e);
-        if (!final)
-            return HP_ENOMEM;
-        int r = rename(e->tmp, final);
-        free(final);
-        if (r != 0) {
-            s->failed = e->name;
-            return HP_EIO;
-        }
-        e->renamed = 1;
+    half_job *h = arg;
+    for (size_t i = h->first; i < h->s->n; i += 2) {
+        errno = 0;
+        h->res[i] = h->job(h->s, h->s->e[i]);
+        h->err[i] = errno;
     }
-    return HP_OK;
+    return NULL;
+}
+
+static void both_halves(hp_outset *s, int (*job)(hp_outset *, entry *), int *res, int *err)
+{
+    half_job h[2] = {{s, res, err, 0, job}, {s, res, err, 1, job}};
+    pthread_t t;
+    int threaded = s->n > 1 && pthread_create(&t, NULL, run_half, &h[1]) == 0;
+    run_half(&h[0]);
+    if (threaded)
+        pthread_join(t, NULL);
+    else
+        run_half(&h[1]);
+}
+
+/* Reserved names nobody wrote are dropped, never published empty. */
+static int sync_job(hp_outset *s, entry *e)
+{
+    (void)s;
+    if (e->reserved) {
+        close(e->fd);
+        e->fd = -1;
+        unlink(e->tmp);
+        return 0;
+    }
+    return sync_entry(e);
+}
+
+static int rename_job(hp_outset *s, entry *e)
+{
+    if (e->reserved)
+        return 0;
+    char *final = final_path(s, e);
+    if (!final)
+        return -1;
+    int r = rename(e->tmp, final);
+    free(final);
+    if (r == 0)
+        e->renamed = 1;
+    return r;
 }
 
 hp_err hp_outset_commit(hp_outset *s)
 {
     if (!s || s->committed)
         return HP_EINVAL;
+    int *res = calloc(2 * (s->n + 1), sizeof *res);
+    if (!res)
+        return HP_ENOMEM;
+    int *err = res + s->n + 1;
     int bad = 0, saved = 0;
-    for (size_t i = 0; i < s->n; i++) /* close every stream even after a failure */
-        if (sync_entry(s->e[i]) != 0 && !bad)
-            bad = 1, saved = errno, s->failed = s->e[i]->name;
+    both_halves(s, sync_job, res, err); /* closes every stream even after a failure */
     for (size_t i = 0; i < s->n && !bad; i++)
-        if (target_blocked(s, s->e[i]))
+        if (res[i] != 0)
+            bad = 1, saved = err[i] ? err[i] : EIO, s->failed = s->e[i]->name;
+    for (size_t i = 0; i < s->n && !bad; i++)
+        if (!s->e[i]->reserved && target_blocked(s, s->e[i]))
             bad = 1, saved = errno, s->failed = s->e[i]->name;
     if (bad) {
+        free(res);
         errno = saved;
         return HP_EIO;
     }
-    hp_err err = rename_all(s);
-    if (err != HP_OK)
-        return err;
+    both_halves(s, rename_job, res, err);
+    hp_err e = HP_OK;
+    for (size_t i = 0; i < s->n && e == HP_OK; i++)
+        if (res[i] != 0) {
+            e = HP_EIO, s->failed = s->e[i]->name;
+            errno = err[i];
+        }
+    free(res);
+    if (e != HP_OK)
+        return e;
     s->committed = 1;
     /* Make the renames durable, and the entries of directories we created in their parents. */
     if (fsync_dir(s->dir) != 0)
-        err = HP_EIO;
+        e = HP_EIO;
     for (size_t i = 0; i < s->nmade; i++) {
         char *parent = dir_of(s->made[i]);
         if (!parent || fsync_dir(parent) != 0)
-            err = HP_EIO;
+            e = HP_EIO;
         free(parent);
     }
-    return err;
+    return e;
 }
 
 const char *hp_outset_failed(const hp_outset *s)
@@ -449,6 +529,8 @@ void hp_outset_free(hp_outset *s)
         entry *e = s->e[i];
         if (e->f)
             fclose(e->f);
+        if (e->fd >= 0 && e->reserved)
+            close(e->fd);
         if (!s->committed && !e->renamed)
             unlink(e->tmp);
         free(e->name);

@@ -559,6 +559,36 @@ static void outset_threads(void)
     CHECK(intact && count_entries(pathf("thr")) == 50);
 }
 
+/* Names reserved ahead: taken over by either kind of registration, registered only once, and
+ * dropped at commit (or free) when nobody wrote them. */
+static void outset_reserve(void)
+{
+    CHECK(mkdir(pathf("res"), 0777) == 0);
+    put_file(pathf("res/kept.txt"), "old\n");
+    hp_outset *s = hp_outset_new(pathf("res"), NULL);
+    CHECK(hp_outset_reserve(s, "a.txt") == HP_OK && hp_outset_reserve(s, "b.wav") == HP_OK);
+    CHECK(hp_outset_reserve(s, "unused.txt") == HP_OK && hp_outset_reserve(s, "kept.txt") == HP_OK);
+    CHECK(hp_outset_reserve(s, "a.txt") == HP_EINVAL && hp_outset_reserve(s, "x/y") == HP_EINVAL);
+    CHECK(count_entries(pathf("res")) == 5); /* four temporaries and kept.txt */
+    FILE *f = hp_outset_fopen(s, "a.txt");
+    CHECK(f && fputs("a\n", f) >= 0);
+    CHECK(hp_outset_fopen(s, "a.txt") == NULL); /* taken once only */
+    const char *tmp = hp_outset_path(s, "b.wav");
+    FILE *g = tmp ? fopen(tmp, "w") : NULL;
+    CHECK(g && fputs("b\n", g) >= 0 && fclose(g) == 0);
+    CHECK(hp_outset_commit(s) == HP_OK);
+    hp_outset_free(s);
+    CHECK(file_is(pathf("res/a.txt"), "a\n") && file_is(pathf("res/b.wav"), "b\n"));
+    CHECK(file_is(pathf("res/kept.txt"), "old\n") && !exists(pathf("res/unused.txt")));
+    CHECK(count_entries(pathf("res")) == 3);
+    /* A set freed without commit removes its reservations and the directory it made. */
+    s = hp_outset_new(pathf("res2/sub"), NULL);
+    CHECK(hp_outset_reserve(s, "r.txt") == HP_OK && count_entries(pathf("res2/sub")) == 1);
+    hp_outset_free(s);
+    CHECK(!exists(pathf("res2")));
+    CHECK(hp_outset_reserve(NULL, "r.txt") == HP_EINVAL);
+}
+
 /* RLIMIT_FSIZE makes writes fail with EFBIG (SIGXFSZ ignored): reported, nothing renamed. */
 static void outset_fsize(void)
 {
@@ -625,6 +655,7 @@ static void outset_tests(void)
     outset_blocked();
     outset_fsize();
     outset_threads();
+    outset_reserve();
     write_atomic();
 }
 

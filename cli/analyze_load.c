@@ -76,8 +76,27 @@ static int sweep_info(analyze_job *job)
     return 0;
 }
 
+/* Accumulates peak, clips and (when sum is not NULL) the energy of frames [from, to) of every
+ * channel: a straight pass in memory order. */
+static void scan_levels(const hp_audio_f *r, size_t from, size_t to, double *peak, size_t *clips,
+                        double *sum)
+{
+    unsigned nc = r->channels;
+    for (size_t i = from; i < to; i++) {
+        const float *fr = r->data + i * nc;
+        for (unsigned c = 0; c < nc; c++) {
+            double v = (double)fr[c], m = fabs(v);
+            peak[c] = m > peak[c] ? m : peak[c];
+            /* Full scale for every integer format libsndfile normalises to [-1, 1). */
+            clips[c] += m >= 0.9999;
+            if (sum)
+                sum[c] += v * v;
+        }
+    }
+}
+
 /* Peak, clip count, and the levels before the sweep reaches the microphones and during it,
- * of every channel in one pass over the interleaved samples (memory order). */
+ * of every channel in one pass over the interleaved samples. */
 static void channel_levels(const analyze_job *job, channel_stats *st)
 {
     const hp_audio_f *r = &job->rec;
@@ -89,22 +108,15 @@ static void channel_levels(const analyze_job *job, channel_stats *st)
     size_t quiet = job->info.start_frame[0];
     size_t margin = (size_t)(0.01 * r->rate_hz);
     int have_quiet = quiet > margin + 256;
-    size_t q_end = have_quiet ? quiet - margin : 0;
+    size_t n = r->frames, q_end = have_quiet ? quiet - margin : 0;
     size_t a = job->info.start_frame[0], b = a + job->info.sweep_frames;
-    for (size_t i = 0; i < r->frames; i++) {
-        const float *fr = r->data + i * nc;
-        int in_quiet = i < q_end, in_sweep = i >= a && i < b;
-        for (unsigned c = 0; c < nc; c++) {
-            double v = fr[c], m = fabs(v);
-            peak[c] = m > peak[c] ? m : peak[c];
-            /* Full scale for every integer format libsndfile normalises to [-1, 1). */
-            clips[c] += m >= 0.9999;
-            if (in_quiet)
-                quiet_ms[c] += v * v;
-            if (in_sweep)
-                sweep_ms[c] += v * v;
-        }
-    }
+    /* In order: the quiet part, the margin, the sweep, the rest (the sweep may run past the
+     * end of a short recording). */
+    size_t sa = a < n ? a : n, sb = b < n ? b : n;
+    scan_levels(r, 0, q_end, peak, clips, quiet_ms);
+    scan_levels(r, q_end, sa, peak, clips, NULL);
+    scan_levels(r, sa, sb, peak, clips, sweep_ms);
+    scan_levels(r, sb, n, peak, clips, NULL);
     for (unsigned c = 0; c < nc; c++) {
         st[c].peak_dbfs = 20 * log10(fmax(peak[c], 1e-15));
         st[c].clip_count = clips[c];

@@ -107,10 +107,27 @@ static size_t sample_size(const sbuf *b)
     return b->is_float ? sizeof(float) : sizeof(double);
 }
 
+/* Index of the first NaN or infinity among samples [from, to) of b, or to. */
+static size_t first_nonfinite(const sbuf *b, size_t from, size_t to)
+{
+    if (b->is_float) {
+        const float *x = b->data;
+        for (size_t i = from; i < to; i++)
+            if (!isfinite(x[i]))
+                return i;
+        return to;
+    }
+    const double *x = b->data;
+    for (size_t i = from; i < to; i++)
+        if (!isfinite(x[i]))
+            return i;
+    return to;
+}
+
 /* Finds the first NaN or infinity among samples [from, to) of b. */
 static hp_err check_finite(const sbuf *b, size_t from, size_t to, hp_diag *d)
 {
-    for (size_t i = from; i < to; i++) {
+    for (size_t i = first_nonfinite(b, from, to); i < to; i++) {
         double v = sample_at(b, i);
         if (isfinite(v))
             continue;

@@ -190,6 +190,18 @@ static void json_paths(hp_json *j, const analyze_job *job)
     hp_json_arr_end(j);
 }
 
+/* The --smooth setting as the option spells it ("1/12", "1/6:db", "var", "psy", "none"). */
+static void smoothing_text(const hp_smooth_cfg *c, char *buf, size_t len)
+{
+    const char *db = c->domain == HP_SMOOTH_DB ? ":db" : "";
+    switch (c->kind) {
+    case HP_SMOOTH_OCTAVE: snprintf(buf, len, "1/%.0f%s", 1.0 / c->fraction, db); break;
+    case HP_SMOOTH_VAR: snprintf(buf, len, "var%s", db); break;
+    case HP_SMOOTH_PSY: snprintf(buf, len, "psy"); break;
+    default: snprintf(buf, len, "none%s", db); break;
+    }
+}
+
 static int write_summary(const analyze_job *job, hp_outset *set, write_error *w)
 {
     FILE *f = hp_outset_fopen(set, "summary.json");
@@ -202,6 +214,9 @@ static int write_summary(const analyze_job *job, hp_outset *set, write_error *w)
     json_sweep(&j, job);
     json_recording(&j, job);
     hp_json_str(&j, "grid", job->opt.grid_autoeq ? "autoeq" : "log 1/48 octave 20 Hz-20 kHz");
+    char smoothing[32];
+    smoothing_text(&job->opt.smooth, smoothing, sizeof smoothing);
+    hp_json_str(&j, "smoothing", smoothing);
     hp_json_num(&j, "window_left_ms", job->opt.left_ms);
     hp_json_num(&j, "window_right_ms", job->opt.right_ms);
     json_paths(&j, job);

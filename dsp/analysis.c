@@ -369,6 +369,11 @@ static void finish_distortion(hp_response *r)
 {
     for (size_t i = 0; i < r->n; i++)
         r->thd_pct[i] = 0;
+    /* The fundamental's magnitude, once per frequency (kept in the thd_db column until the
+     * end replaces it). */
+    double *fund = r->thd_db;
+    for (size_t i = 0; i < r->n; i++)
+        fund[i] = pow(10.0, r->raw_db[i] / 20.0);
     for (unsigned n = 2; n <= HP_MAX_HARMONIC; n++) {
         double *hd = r->harm_db[n - 2];
         for (size_t i = 0; i < r->n; i++) {
@@ -376,7 +381,7 @@ static void finish_distortion(hp_response *r)
                 continue;
             double mag = hd[i];
             hd[i] = to_db(mag) - r->raw_db[i];
-            double ratio = mag / pow(10.0, r->raw_db[i] / 20.0);
+            double ratio = mag / fund[i];
             r->thd_pct[i] += ratio * ratio;
         }
     }

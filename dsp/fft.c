@@ -103,14 +103,6 @@ static int make_twiddles(hp_fft *f)
     return 1;
 }
 
-static void twiddle(const hp_fft *f, size_t k, double *wr, double *wi)
-{
-    const double *lo = f->tw_lo + 2 * (k & (((size_t)1 << f->tw_shift) - 1));
-    const double *hi = f->tw_hi + 2 * (k >> f->tw_shift);
-    *wr = hi[0] * lo[0] - hi[1] * lo[1];
-    *wi = hi[0] * lo[1] + hi[1] * lo[0];
-}
-
 hp_fft *hp_fft_new(size_t n, hp_err *err)
 {
     /* FFTW takes int sizes; 2^30 is far beyond any sweep we analyse. */
@@ -175,10 +167,60 @@ static int aligned_like(const void *p, const void *planned)
     return fftw_alignment_of((double *)(uintptr_t)p) == fftw_alignment_of((double *)(uintptr_t)planned);
 }
 
-/* Even n: d holds the n/2-point transform Z of z[j] = x[2j] + i x[2j+1]; turns it, in place,
- * into the n/2 + 1 bins of x's spectrum (n + 2 doubles). With E = (Z[k] + conj Z[m-k]) / 2 and
- * O = (Z[k] - conj Z[m-k]) / 2i, the spectra of the even and odd samples,
- * X[k] = E + W^k O and X[m-k] = conj(E - W^k O). */
+/* Even n: d holds the n/2-point transform Z of z[j] = x[2j] + i x[2j+1]; split_pair turns
+ * bins k and j = m - k of it, in place, into those of x's spectrum. With E = (Z[k] + conj Z[j])
+ * / 2 and O = (Z[k] - conj Z[j]) / 2i, the spectra of the even and odd samples,
+ * X[k] = E + W^k O and X[j] = conj(E - W^k O), W^k = wr + i wi. */
+static inline void split_pair(double *d, size_t k, size_t j, double wr, double wi)
+{
+    double ar = d[2 * k], ai = d[2 * k + 1], br = d[2 * j], bi = d[2 * j + 1];
+    double er = 0.5 * (ar + br), ei = 0.5 * (ai - bi);
+    double or_ = 0.5 * (ai + bi), oi = -0.5 * (ar - br);
+    double tr = wr * or_ - wi * oi, ti = wr * oi + wi * or_;
+    d[2 * k] = er + tr;
+    d[2 * k + 1] = ei + ti;
+    d[2 * j] = er - tr;
+    d[2 * j + 1] = ti - ei;
+}
+
+/* The inverse of split_pair, scaled by s = 1/n so that the unnormalised backward transform of
+ * the n/2 points that follows yields x itself; src == dst is allowed. */
+static inline void merge_pair(const double *src, double *dst, size_t k, size_t j, double s,
+                              double wr, double wi)
+{
+    double ar = src[2 * k], ai = src[2 * k + 1], br = src[2 * j], bi = src[2 * j + 1];
+    double er = s * (ar + br), ei = s * (ai - bi);
+    double dr = s * (ar - br), di = s * (ai + bi);
+    double or_ = dr * wr + di * wi, oi = di * wr - dr * wi; /* D conj(W^k) */
+    dst[2 * k] = er - oi;
+    dst[2 * k + 1] = ei + or_;
+    dst[2 * j] = er + oi;
+    dst[2 * j + 1] = or_ - ei;
+}
+
+/* Visits the pairs k = 1 .. m/2, j = m - k in blocks that share the high twiddle factor, so
+ * that e^(-2 pi i k / n) = hi[q] lo[r] costs one complex product and no call. merge: 0 splits
+ * d in place, 1 merges src into d. */
+static void pair_pass(const hp_fft *f, const double *src, double *d, int merge)
+{
+    size_t m = f->n / 2, kmax = m / 2, nlo = (size_t)1 << f->tw_shift;
+    double s = 1.0 / (double)f->n;
+    for (size_t q = 0, base = 0; base <= kmax; q++, base += nlo) {
+        double hr = f->tw_hi[2 * q], hi = f->tw_hi[2 * q + 1];
+        size_t r1 = kmax - base + 1 < nlo ? kmax - base + 1 : nlo;
+        for (size_t r = base ? 0 : 1; r < r1; r++) {
+            const double *lo = f->tw_lo + 2 * r;
+            double wr = hr * lo[0] - hi * lo[1], wi = hr * lo[1] + hi * lo[0];
+            size_t k = base + r;
+            if (merge)
+                merge_pair(src, d, k, m - k, s, wr, wi);
+            else
+                split_pair(d, k, m - k, wr, wi);
+        }
+    }
+}
+
+/* Even n: the n/2-point transform in d becomes x's n/2 + 1 bins (n + 2 doubles), in place. */
 static void split_spectrum(const hp_fft *f, double *d)
 {
     size_t m = f->n / 2;
@@ -187,23 +229,11 @@ static void split_spectrum(const hp_fft *f, double *d)
     d[1] = 0;
     d[2 * m] = z0r - z0i;
     d[2 * m + 1] = 0;
-    for (size_t k = 1, j = m - 1; k <= j; k++, j--) {
-        double ar = d[2 * k], ai = d[2 * k + 1], br = d[2 * j], bi = d[2 * j + 1];
-        double er = 0.5 * (ar + br), ei = 0.5 * (ai - bi);
-        double or_ = 0.5 * (ai + bi), oi = -0.5 * (ar - br);
-        double wr, wi;
-        twiddle(f, k, &wr, &wi);
-        double tr = wr * or_ - wi * oi, ti = wr * oi + wi * or_;
-        d[2 * k] = er + tr;
-        d[2 * k + 1] = ei + ti;
-        d[2 * j] = er - tr;
-        d[2 * j + 1] = ti - ei;
-    }
+    pair_pass(f, d, d, 0);
 }
 
-/* The inverse of split_spectrum, scaled by 1/n so that the unnormalised backward transform
- * of the n/2 points that follows yields x itself. Reads the n/2 + 1 bins of src, writes n/2
- * complex points to dst; src == dst is allowed (each pair k, m-k is read before written). */
+/* Even n: the n/2 + 1 bins of src become the n/2 complex points (in dst) whose unnormalised
+ * backward transform is x itself; src == dst is allowed. */
 static void merge_spectrum(const hp_fft *f, const double *src, double *dst)
 {
     size_t m = f->n / 2;
@@ -211,18 +241,7 @@ static void merge_spectrum(const hp_fft *f, const double *src, double *dst)
     double x0 = src[0], xm = src[2 * m];
     dst[0] = s * (x0 + xm);
     dst[1] = s * (x0 - xm);
-    for (size_t k = 1, j = m - 1; k <= j; k++, j--) {
-        double ar = src[2 * k], ai = src[2 * k + 1], br = src[2 * j], bi = src[2 * j + 1];
-        double er = s * (ar + br), ei = s * (ai - bi);
-        double dr = s * (ar - br), di = s * (ai + bi);
-        double wr, wi;
-        twiddle(f, k, &wr, &wi);
-        double or_ = dr * wr + di * wi, oi = di * wr - dr * wi; /* D conj(W^k) */
-        dst[2 * k] = er - oi;
-        dst[2 * k + 1] = ei + or_;
-        dst[2 * j] = er + oi;
-        dst[2 * j + 1] = or_ - ei;
-    }
+    pair_pass(f, src, dst, 1);
 }
 
 /* Even n, aligned d of n + 2 doubles holding x: leaves x's n/2 + 1 bins in d. */

@@ -2,6 +2,7 @@
 /* hpfr analyze, inputs: read both WAVs, find the sweep's parameters (hpfr metadata, options or
  * estimation from the signal), and check that the recording can be analysed against it. */
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include "analyze.h"
@@ -9,14 +10,20 @@
 #include "sweepest.h"
 #include "sweepmeta.h"
 
-static int read_wav(const char *path, hp_audio_f *a)
-{
+/* The recording is read on a thread of its own while the sweep is read and planned for. */
+typedef struct {
+    const char *path;
+    hp_audio_f *a;
     hp_diag d;
-    hp_diag_clear(&d);
-    hp_err e = hp_audio_read_f(path, a, &d);
-    if (e == HP_OK)
-        return 0;
-    return hp_cli_fail("analyze", "%s: %s", path, d.reason[0] ? d.reason : hp_strerror(e));
+    hp_err e;
+} wav_read;
+
+static void *read_thread(void *arg)
+{
+    wav_read *r = arg;
+    hp_diag_clear(&r->d);
+    r->e = hp_audio_read_f(r->path, r->a, &r->d);
+    return NULL;
 }
 
 /* A sweep file without hpfr metadata: estimate each channel's sweep from its samples. */
@@ -197,23 +204,50 @@ static int check_recording(analyze_job *job)
     return check_sweep_rate(job, first_mic);
 }
 
+static int grid(analyze_job *job)
+{
+    hp_err e = job->opt.grid_autoeq ? hp_grid_autoeq(&job->grid)
+                                    : hp_grid_log(20, fmin(20000, job->info.rate_hz / 2), 48, &job->grid);
+    return e == HP_OK ? 0 : hp_cli_fail("analyze", "out of memory");
+}
+
 int analyze_load(analyze_job *job)
 {
-    int rc = read_wav(job->opt.sweep_path, &job->sweep);
+    wav_read rec = {job->opt.rec_path, &job->rec, {0}, HP_OK};
+    pthread_t reader;
+    int threaded = pthread_create(&reader, NULL, read_thread, &rec) == 0;
+    hp_diag d;
+    hp_diag_clear(&d);
+    hp_err e = hp_audio_read_f(job->opt.sweep_path, &job->sweep, &d);
+    int rc = 0;
+    if (e != HP_OK) {
+        /* libsndfile keeps the reason an open failed in one process-wide place, which the
+         * other read may have overwritten: read the sweep again for its own reason. */
+        if (threaded)
+            pthread_join(reader, NULL);
+        threaded = 0;
+        if (e == HP_EFORMAT) {
+            hp_diag_clear(&d);
+            e = hp_audio_read_f(job->opt.sweep_path, &job->sweep, &d);
+        }
+        rc = hp_cli_fail("analyze", "%s: %s", job->opt.sweep_path,
+                         d.reason[0] ? d.reason : hp_strerror(e));
+    }
     if (!rc)
         rc = sweep_info(job);
-    if (!rc) {
-        hp_err e = job->opt.grid_autoeq ? hp_grid_autoeq(&job->grid)
-                                        : hp_grid_log(20, fmin(20000, job->info.rate_hz / 2), 48, &job->grid);
-        if (e != HP_OK)
-            rc = hp_cli_fail("analyze", "out of memory");
-    }
+    if (!rc)
+        rc = grid(job);
     /* Planning and the sweep's spectrum only need the sweep: they proceed while the
      * recording is read and checked. */
     if (!rc)
         rc = analyze_setup_start(job);
-    if (!rc)
-        rc = read_wav(job->opt.rec_path, &job->rec);
+    if (threaded)
+        pthread_join(reader, NULL);
+    else if (!rc)
+        read_thread(&rec);
+    if (!rc && rec.e != HP_OK)
+        rc = hp_cli_fail("analyze", "%s: %s", job->opt.rec_path,
+                         rec.d.reason[0] ? rec.d.reason : hp_strerror(rec.e));
     if (!rc)
         rc = check_recording(job);
     if (!rc)

@@ -46,6 +46,7 @@ struct analyze_setup {
     int dec_ready, an_ready;  /* planned (or planning failed: see failed) */
     int ref_state[2];
     int paths_known;          /* job->paths is set: the output files' names are known */
+    int reserving;            /* some thread has taken on making the output files */
     int stop;                 /* the helper is not to make the output files */
     hp_outset *out;           /* the output set with its files reserved, made by the helper */
     /* The first failure of any thread, printed once by the main thread. */
@@ -228,15 +229,18 @@ static void prepare(analyze_job *job)
 }
 
 /* Once the paths are known, the output set with every file it will hold, reserved: creating
- * files is the slow part of writing small ones, and the helper has nothing else to do while
- * the workers compute. Failures are left for analyze_write to meet and report. */
-static void reserve_outputs(analyze_job *job)
+ * files is the slow part of writing small ones. Whichever thread would otherwise wait does it:
+ * a worker still waiting for the plans (when_idle), else the helper once it has planned.
+ * Failures are left for analyze_write to meet and report. */
+static void reserve_outputs(analyze_job *job, int when_idle)
 {
     analyze_setup *s = job->setup;
     pthread_mutex_lock(&s->lock);
-    while (!s->paths_known && !s->failed && !s->stop)
-        pthread_cond_wait(&s->changed, &s->lock);
-    int go = s->paths_known && !s->failed && !s->stop;
+    if (!when_idle)
+        while (!s->paths_known && !s->failed && !s->stop)
+            pthread_cond_wait(&s->changed, &s->lock);
+    int go = s->paths_known && !s->failed && !s->stop && !s->reserving && !(when_idle && s->dec_ready);
+    s->reserving |= go;
     pthread_mutex_unlock(&s->lock);
     if (!go)
         return;
@@ -249,13 +253,15 @@ static void reserve_outputs(analyze_job *job)
     }
     if (set)
         (void)!hp_outset_reserve(set, "summary.json");
+    pthread_mutex_lock(&s->lock);
     s->out = set;
+    pthread_mutex_unlock(&s->lock);
 }
 
 static void *prepare_thread(void *arg)
 {
     prepare(arg);
-    reserve_outputs(arg);
+    reserve_outputs(arg, 0);
     return NULL;
 }
 
@@ -445,6 +451,7 @@ static void *work(void *arg)
 {
     worker *wk = arg;
     analyze_job *job = wk->job;
+    reserve_outputs(job, 1);
     if (wk->stereo) {
         /* The direct path, then its crosstalk path windowed where the direct path starts. */
         analyze_path *direct = &job->paths[wk->first], *xt = &job->paths[wk->first + 1];

@@ -410,21 +410,23 @@ static int target_blocked(const hp_outset *s, const entry *e)
     return blocked;
 }
 
-/* Runs job(s, i, result) for every entry i, in two threads (even and odd i), and gives the
- * results in res[]. Syncing waits for the disk and a rename that replaces a file frees the old
- * one, which on file systems that discard freed blocks at once (ext4 without a journal,
- * mounted with discard) also waits for the disk: two at a time take about half as long. */
+/* Runs job on every entry in `threads` threads (entry i in thread i % threads), results in
+ * res[] and errno values in err[]. Syncing waits for the disk, and concurrent fsyncs share
+ * the device's cache flushes (measured on ext4 over virtio: 15 files in 2.1 ms from one
+ * thread, 1.0 ms from four). A rename that replaces a file frees the old one, which on file
+ * systems that discard freed blocks at once (ext4 without a journal, mounted with discard)
+ * also waits for the disk; those waits do not overlap as well, two threads suffice. */
 typedef struct {
     hp_outset *s;
     int *res, *err;
-    size_t first;
+    size_t first, stride;
     int (*job)(hp_outset *s, entry *e);
-} half_job;
+} share;
 
-static void *run_half(void *arg)
+static void *run_share(void *arg)
 {
-    half_job *h = arg;
-    for (size_t i = h->first; i < h->s->n; i += 2) {
+    share *h = arg;
+    for (size_t i = h->first; i < h->s->n; i += h->stride) {
         errno = 0;
         h->res[i] = h->job(h->s, h->s->e[i]);
         h->err[i] = errno;
@@ -432,16 +434,29 @@ static void *run_half(void *arg)
     return NULL;
 }
 
-static void both_halves(hp_outset *s, int (*job)(hp_outset *, entry *), int *res, int *err)
+#define MAX_COMMIT_THREADS 4
+
+static void in_threads(hp_outset *s, int (*job)(hp_outset *, entry *), size_t threads, int *res,
+                       int *err)
 {
-    half_job h[2] = {{s, res, err, 0, job}, {s, res, err, 1, job}};
-    pthread_t t;
-    int threaded = s->n > 1 && pthread_create(&t, NULL, run_half, &h[1]) == 0;
-    run_half(&h[0]);
-    if (threaded)
-        pthread_join(t, NULL);
-    else
-        run_half(&h[1]);
+    share h[MAX_COMMIT_THREADS];
+    pthread_t t[MAX_COMMIT_THREADS];
+    int started[MAX_COMMIT_THREADS] = {0};
+    if (threads > MAX_COMMIT_THREADS)
+        threads = MAX_COMMIT_THREADS;
+    if (threads > s->n)
+        threads = s->n ? s->n : 1;
+    for (size_t k = 0; k < threads; k++)
+        h[k] = (share){s, res, err, k, threads, job};
+    for (size_t k = 1; k < threads; k++)
+        started[k] = pthread_create(&t[k], NULL, run_share, &h[k]) == 0;
+    run_share(&h[0]);
+    for (size_t k = 1; k < threads; k++) {
+        if (started[k])
+            pthread_join(t[k], NULL);
+        else
+            run_share(&h[k]);
+    }
 }
 
 /* Reserved names nobody wrote are dropped, never published empty. */
@@ -480,7 +495,7 @@ hp_err hp_outset_commit(hp_outset *s)
         return HP_ENOMEM;
     int *err = res + s->n + 1;
     int bad = 0, saved = 0;
-    both_halves(s, sync_job, res, err); /* closes every stream even after a failure */
+    in_threads(s, sync_job, 4, res, err); /* closes every stream even after a failure */
     for (size_t i = 0; i < s->n && !bad; i++)
         if (res[i] != 0)
             bad = 1, saved = err[i] ? err[i] : EIO, s->failed = s->e[i]->name;
@@ -492,7 +507,7 @@ hp_err hp_outset_commit(hp_outset *s)
         errno = saved;
         return HP_EIO;
     }
-    both_halves(s, rename_job, res, err);
+    in_threads(s, rename_job, 2, res, err);
     hp_err e = HP_OK;
     for (size_t i = 0; i < s->n && e == HP_OK; i++)
         if (res[i] != 0) {

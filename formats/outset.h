@@ -16,8 +16,8 @@
  * (signal(SIGXFSZ, SIG_IGN)) so that exceeding RLIMIT_FSIZE becomes EFBIG and thus HP_EIO
  * instead of killing the process. Several threads may register and write files of one set at
  * once (hp_outset_reserve, hp_outset_path, hp_outset_fopen, hp_outset_written, each on its own
- * files); commit and free must not overlap anything else. Commit syncs and renames in two
- * threads of its own. */
+ * files); commit and free must not overlap anything else. Commit syncs and renames in
+ * threads of its own (up to four). */
 typedef struct hp_outset hp_outset;
 
 /* Starts a set writing into dir, creating dir and missing parents (mode 0777 & ~umask) and

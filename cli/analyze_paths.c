@@ -5,12 +5,13 @@
  *
  * For a run-once program the fixed costs weigh as much as the transforms, so they overlap:
  * while analyze_load reads and checks the recording, a helper thread plans the transforms
- * (FFTW's planner is not thread-safe, so all planning happens there, before any worker
- * starts) and computes the reference spectra of the sweep. Paths are then independent and two
- * workers share them (the machines hpfr runs on have two or more cores); they share the plans,
- * the analyzer and the reference spectra, which are only read, and each works in one buffer
- * of its own, so little memory is touched (on a virtual machine a first touch of a page costs
- * as much as a transform of it). */
+ * (FFTW's planner is not thread-safe, so all planning happens there). Paths are independent
+ * and two workers share them (the machines hpfr runs on have two or more cores); each step of
+ * a worker waits only for what it needs (the deconvolution plan, the reference spectrum, the
+ * analyzer), and whoever is free first computes a reference spectrum or creates the output
+ * files. The workers share the plans, the analyzer and the reference spectra, which are only
+ * read, and each works in one buffer of its own, so little memory is touched (on a virtual
+ * machine the first touch of a page can cost as much as a transform of it). */
 #include <math.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -48,7 +49,7 @@ struct analyze_setup {
     int paths_known;          /* job->paths is set: the output files' names are known */
     int reserving;            /* some thread has taken on making the output files */
     int stop;                 /* the helper is not to make the output files */
-    hp_outset *out;           /* the output set with its files reserved, made by the helper */
+    hp_outset *out;           /* the output set with its files reserved (reserve_outputs) */
     /* The first failure of any thread, printed once by the main thread. */
     int failed;
     char msg[512];

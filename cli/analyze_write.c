@@ -37,6 +37,14 @@ static int fail(write_error *w, const char *fmt, ...)
     return HP_EXIT_BAD;
 }
 
+static int failed(write_error *w)
+{
+    pthread_mutex_lock(&w->lock);
+    int bad = w->failed;
+    pthread_mutex_unlock(&w->lock);
+    return bad;
+}
+
 static int write_csv(hp_outset *set, write_error *w, const char *name, const char *header,
                      const double *const *cols, size_t ncols, size_t nrows, const int *dec)
 {
@@ -120,7 +128,7 @@ typedef struct {
 static void *write_paths(void *arg)
 {
     writer *wr = arg;
-    for (size_t k = wr->first; k < wr->last && !wr->err->failed; k++)
+    for (size_t k = wr->first; k < wr->last && !failed(wr->err); k++)
         if (write_path(wr->job, wr->set, wr->err, &wr->job->paths[k]))
             break;
     return NULL;
@@ -246,7 +254,7 @@ int analyze_write(analyze_job *job)
     if (!started)
         self.first = 0;
     write_paths(&self);
-    if (!err.failed)
+    if (!failed(&err))
         write_summary(job, set, &err);
     if (started)
         pthread_join(tid, NULL);

@@ -375,10 +375,13 @@ static int run_path(analyze_job *job, double *buf, analyze_path *p, long long on
         buf[k] = r->data[k * r->channels + p->mic];
     memset(buf + r->frames, 0, (s->nfft + 2 - r->frames) * sizeof *buf);
     /* Each step waits only for what it needs: the plans, then the reference, then the
-     * analyzer. */
+     * analyzer. The first worker there computes the reference before its own transform, so
+     * that the second transforms meanwhile instead of waiting for it afterwards. */
     if (wait_for(s, &s->dec_ready))
         return HP_EXIT_BAD;
     hp_deconv *dec = s->dec[p->play];
+    if (take_reference(job, p->play, 1))
+        return HP_EXIT_BAD;
     hp_err e = hp_deconv_transform_inplace(dec, buf);
     if (e == HP_OK && take_reference(job, p->play, 0))
         return HP_EXIT_BAD;

@@ -62,10 +62,11 @@ int analyze_run_paths(analyze_job *job);
 int analyze_write(analyze_job *job);
 void analyze_job_release(analyze_job *job);
 
-/* Internal to analyze_load and analyze_job_release (analyze_paths.c): start preparing the
- * analysis on a helper thread once the sweep and grid are known (0 or exit code), mark the
- * loading complete, and wait for and free what was prepared. */
+/* Internal to analyze_load and analyze_job_release (analyze_paths.c): start the helper thread
+ * that prepares the analysis, let it plan once the sweep and grid are known (0 or exit code
+ * for both), mark the loading complete, and wait for and free what was prepared. */
 int analyze_setup_start(analyze_job *job);
+int analyze_setup_sweep(analyze_job *job);
 void analyze_setup_loaded(analyze_job *job);
 void analyze_setup_release(analyze_job *job);
 

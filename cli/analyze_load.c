@@ -213,6 +213,9 @@ static int grid(analyze_job *job)
 
 int analyze_load(analyze_job *job)
 {
+    /* The helper starts at once: it loads the FFTW wisdom while the files are read. */
+    if (analyze_setup_start(job))
+        return HP_EXIT_BAD;
     wav_read rec = {job->opt.rec_path, &job->rec, {0}, HP_OK};
     pthread_t reader;
     int threaded = pthread_create(&reader, NULL, read_thread, &rec) == 0;
@@ -240,7 +243,7 @@ int analyze_load(analyze_job *job)
     /* Planning and the sweep's spectrum only need the sweep: they proceed while the
      * recording is read and checked. */
     if (!rc)
-        rc = analyze_setup_start(job);
+        rc = analyze_setup_sweep(job);
     if (threaded)
         pthread_join(reader, NULL);
     else if (!rc)

@@ -44,6 +44,7 @@ struct analyze_setup {
     /* Progress, guarded by lock and announced on changed. */
     pthread_mutex_t lock;
     pthread_cond_t changed;
+    int sweep_ready;          /* job->info, job->grid and nfft are set: planning may start */
     int dec_ready, an_ready;  /* planned (or planning failed: see failed) */
     int ref_state[2];
     int paths_known;          /* job->paths is set: the output files' names are known */
@@ -199,15 +200,12 @@ static hp_analysis_cfg analysis_cfg(const analyze_job *job)
     return ac;
 }
 
-/* Plans deconvolution (one per sweep channel) and then analysis for s->nfft, announcing each;
- * then, unless the reference is a channel of the recording (which may not be read yet), sets
- * the reference spectra nobody has claimed yet. Loads the FFTW wisdom cache first and saves
- * it when it grew. */
-static void prepare(analyze_job *job)
+/* Plans deconvolution (one per sweep channel) and then analysis for s->nfft, announcing
+ * each. */
+static void plan_transforms(analyze_job *job)
 {
     analyze_setup *s = job->setup;
     const hp_sweep_info *i = &job->info;
-    char *wisdom = hp_cli_wisdom_load();
     hp_deconv_cfg dc = {i->rate_hz, i->f1_hz, i->f2_hz, s->nfft, 0};
     hp_analysis_cfg ac = analysis_cfg(job);
     hp_err e = HP_OK;
@@ -224,9 +222,25 @@ static void prepare(analyze_job *job)
              "outside the sample rate?)", hp_strerror(e));
     else
         announce(s, &s->an_ready);
-    hp_cli_wisdom_save(wisdom);
-    for (unsigned c = 0; c < i->channels && !has_failed(s) && !job->opt.ref_channel; c++)
+}
+
+/* Unless the reference is a channel of the recording (which may not be read yet), sets the
+ * reference spectra nobody has claimed yet. */
+static void free_references(analyze_job *job)
+{
+    analyze_setup *s = job->setup;
+    for (unsigned c = 0; c < job->info.channels && !has_failed(s) && !job->opt.ref_channel; c++)
         take_reference(job, c, 1);
+}
+
+/* Everything, on the calling thread: the FFTW wisdom cache loaded first and saved when it
+ * grew, plans, references. */
+static void prepare(analyze_job *job)
+{
+    char *wisdom = hp_cli_wisdom_load();
+    plan_transforms(job);
+    hp_cli_wisdom_save(wisdom);
+    free_references(job);
 }
 
 /* Once the paths are known, the output set with every file it will hold, reserved: creating
@@ -259,10 +273,26 @@ static void reserve_outputs(analyze_job *job, int when_idle)
     pthread_mutex_unlock(&s->lock);
 }
 
+/* The helper: loads the wisdom while the sweep is read (it needs nothing else), then plans
+ * once the sweep is known, computes what references nobody has taken, and finally makes the
+ * output files if no worker has. */
 static void *prepare_thread(void *arg)
 {
-    prepare(arg);
-    reserve_outputs(arg, 0);
+    analyze_job *job = arg;
+    analyze_setup *s = job->setup;
+    char *wisdom = hp_cli_wisdom_load();
+    pthread_mutex_lock(&s->lock);
+    while (!s->sweep_ready && !s->stop)
+        pthread_cond_wait(&s->changed, &s->lock);
+    int go = s->sweep_ready && !s->stop;
+    pthread_mutex_unlock(&s->lock);
+    if (go)
+        plan_transforms(job);
+    hp_cli_wisdom_save(wisdom);
+    if (go) {
+        free_references(job);
+        reserve_outputs(job, 0);
+    }
     return NULL;
 }
 
@@ -274,11 +304,18 @@ int analyze_setup_start(analyze_job *job)
     pthread_mutex_init(&s->lock, NULL);
     pthread_cond_init(&s->changed, NULL);
     job->setup = s;
+    /* Without a thread to be had, analyze_run_paths prepares everything itself. */
+    s->started = pthread_create(&s->thread, NULL, prepare_thread, job) == 0;
+    return 0;
+}
+
+int analyze_setup_sweep(analyze_job *job)
+{
+    analyze_setup *s = job->setup;
     s->nfft = deconv_size(job, 0);
     if (!s->nfft)
         return hp_cli_fail("analyze", "%s: too long", job->opt.sweep_path);
-    /* Without a thread to be had, analyze_run_paths prepares everything itself. */
-    s->started = pthread_create(&s->thread, NULL, prepare_thread, job) == 0;
+    announce(s, &s->sweep_ready);
     return 0;
 }
 

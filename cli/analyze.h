@@ -39,9 +39,13 @@ typedef struct {
     hp_response resp;
 } analyze_path;
 
+/* Transforms, analyzer and reference spectra, prepared on a helper thread while analyze_load
+ * reads and checks the recording (analyze_paths.c). */
+typedef struct analyze_setup analyze_setup;
+
 typedef struct {
     analyze_opts opt;
-    hp_audio sweep, rec;
+    hp_audio_f sweep, rec;      /* as read (floats: half the memory of doubles) */
     hp_sweep_info info;
     const char *info_source;    /* "metadata", "estimated" or "options" */
     channel_stats *stats;       /* per recording channel */
@@ -49,17 +53,36 @@ typedef struct {
     analyze_path paths[MAX_PATHS];
     size_t npaths;
     struct analyze_calib *calib;  /* NULL unless calibration options were given */
+    analyze_setup *setup;       /* internal: started by analyze_load, used by analyze_run_paths */
 } analyze_job;
 
-/* Loads and validates sweep and recording; fills job->info and job->stats. 0 or exit code. */
+/* Loads and validates sweep and recording; fills job->info and job->stats. 0 or exit code.
+ * Starts preparing the analysis (FFT plans, reference spectra) on a second thread. A job is
+ * zeroed before use (options set), then released with analyze_job_release whatever failed;
+ * jobs are independent, so a process may run any number of them, one after the other or
+ * at once. */
 int analyze_load(analyze_job *job);
 /* The same with job->sweep and job->rec already filled (e.g. captured from a device); the
  * path options then only name them in messages. 0 or exit code. */
 int analyze_load_audio(analyze_job *job);
-/* Deconvolves and analyses every path. 0 or exit code. */
+/* Deconvolves and analyses every path (on two threads). 0 or exit code. */
 int analyze_run_paths(analyze_job *job);
 /* Writes every output into the output directory, all or nothing. 0 or exit code. */
-int analyze_write(const analyze_job *job);
+int analyze_write(analyze_job *job);
 void analyze_job_release(analyze_job *job);
+
+/* Internal to analyze_load and analyze_job_release (analyze_paths.c): start the helper thread
+ * that prepares the analysis, let it plan once the sweep and grid are known (0 or exit code
+ * for both), mark the loading complete, and wait for and free what was prepared. */
+int analyze_setup_start(analyze_job *job);
+int analyze_setup_sweep(analyze_job *job);
+void analyze_setup_loaded(analyze_job *job);
+void analyze_setup_release(analyze_job *job);
+
+/* Internal to analyze_write: the output set the helper made, with its files reserved (NULL
+ * when it made none; the caller then owns it), and the names of a path's files. */
+struct hp_outset *analyze_setup_take_output(analyze_job *job);
+#define ANALYZE_MAX_FILES 8
+size_t analyze_output_names(const analyze_path *p, char names[][32]);
 
 #endif

@@ -2,6 +2,7 @@
 /* hpfr analyze, inputs: read both WAVs, find the sweep's parameters (hpfr metadata, options or
  * estimation from the signal), and check that the recording can be analysed against it. */
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include "analyze.h"
@@ -9,32 +10,32 @@
 #include "sweepest.h"
 #include "sweepmeta.h"
 
-static int read_wav(const char *path, hp_audio *a)
-{
+/* The recording is read on a thread of its own while the sweep is read and planned for. */
+typedef struct {
+    const char *path;
+    hp_audio_f *a;
     hp_diag d;
-    hp_diag_clear(&d);
-    hp_err e = hp_audio_read(path, a, &d);
-    if (e == HP_OK)
-        return 0;
-    return hp_cli_fail("analyze", "%s: %s", path, d.reason[0] ? d.reason : hp_strerror(e));
+    hp_err e;
+} wav_read;
+
+static void *read_thread(void *arg)
+{
+    wav_read *r = arg;
+    hp_diag_clear(&r->d);
+    r->e = hp_audio_read_f(r->path, r->a, &r->d);
+    return NULL;
 }
 
 /* A sweep file without hpfr metadata: estimate each channel's sweep from its samples. */
 static int estimate_info(analyze_job *job)
 {
-    const hp_audio *s = &job->sweep;
+    const hp_audio_f *s = &job->sweep;
     hp_sweep_info *i = &job->info;
-    double *ch = malloc(s->frames * sizeof *ch);
-    if (!ch)
-        return hp_cli_fail("analyze", "out of memory");
-    int rc = 0;
-    for (unsigned c = 0; c < s->channels && !rc; c++) {
+    for (unsigned c = 0; c < s->channels; c++) {
         hp_sweep_estimate_result r;
-        if (hp_audio_channel(s, c, ch) != HP_OK || hp_sweep_estimate(ch, s->frames, s->rate_hz, &r)) {
-            rc = hp_cli_fail("analyze", "%s: channel %u holds no exponential sweep (give --f1 and "
-                             "--f2 if it is one)", job->opt.sweep_path, c + 1);
-            break;
-        }
+        if (hp_sweep_estimate_f(s->data + c, s->frames, s->channels, s->rate_hz, &r) != HP_OK)
+            return hp_cli_fail("analyze", "%s: channel %u holds no exponential sweep (give --f1 and "
+                               "--f2 if it is one)", job->opt.sweep_path, c + 1);
         i->start_frame[c] = r.start_frame;
         if (c == 0) {
             i->f1_hz = r.f1_hz;
@@ -43,15 +44,14 @@ static int estimate_info(analyze_job *job)
             i->sweep_frames = r.frames;
         }
     }
-    free(ch);
     i->duration_s = (double)i->sweep_frames / s->rate_hz;
     job->info_source = "estimated";
-    return rc;
+    return 0;
 }
 
 static int sweep_info(analyze_job *job)
 {
-    const hp_audio *s = &job->sweep;
+    const hp_audio_f *s = &job->sweep;
     hp_sweep_info *i = &job->info;
     if (s->channels > 2)
         return hp_cli_fail("analyze", "%s: %u channels; a sweep has 1, or 2 for left then right",
@@ -83,39 +83,56 @@ static int sweep_info(analyze_job *job)
     return 0;
 }
 
-/* Peak, clip count and the noise floor before the sweep reaches the microphone. */
-static void channel_levels(const analyze_job *job, unsigned c, channel_stats *st)
+/* Accumulates peak, clips and (when sum is not NULL) the energy of frames [from, to) of every
+ * channel: a straight pass in memory order. */
+static void scan_levels(const hp_audio_f *r, size_t from, size_t to, double *peak, size_t *clips,
+                        double *sum)
 {
-    const hp_audio *r = &job->rec;
-    double peak = 0, sweep_ms = 0;
-    size_t clips = 0;
-    for (size_t i = 0; i < r->frames; i++) {
-        double v = fabs(r->data[i * r->channels + c]);
-        peak = fmax(peak, v);
-        /* Full scale for every integer format libsndfile normalises to [-1, 1). */
-        if (v >= 0.9999)
-            clips++;
+    unsigned nc = r->channels;
+    for (size_t i = from; i < to; i++) {
+        const float *fr = r->data + i * nc;
+        for (unsigned c = 0; c < nc; c++) {
+            double v = (double)fr[c], m = fabs(v);
+            peak[c] = m > peak[c] ? m : peak[c];
+            /* Full scale for every integer format libsndfile normalises to [-1, 1). */
+            clips[c] += m >= 0.9999;
+            if (sum)
+                sum[c] += v * v;
+        }
     }
-    st->peak_dbfs = 20 * log10(fmax(peak, 1e-15));
-    st->clip_count = clips;
+}
+
+/* Peak, clip count, and the levels before the sweep reaches the microphones and during it,
+ * of every channel in one pass over the interleaved samples. */
+static void channel_levels(const analyze_job *job, channel_stats *st)
+{
+    const hp_audio_f *r = &job->rec;
+    unsigned nc = r->channels;
+    double peak[HP_AUDIO_MAX_CHANNELS] = {0}, quiet_ms[HP_AUDIO_MAX_CHANNELS] = {0},
+           sweep_ms[HP_AUDIO_MAX_CHANNELS] = {0};
+    size_t clips[HP_AUDIO_MAX_CHANNELS] = {0};
     /* Quiet part: the pre-roll before the first sweep, less 10 ms for latency margin. */
     size_t quiet = job->info.start_frame[0];
     size_t margin = (size_t)(0.01 * r->rate_hz);
-    st->noise_dbfs = st->snr_db = NAN;
-    if (quiet > margin + 256) {
-        double s = 0;
-        for (size_t i = 0; i < quiet - margin; i++) {
-            double v = r->data[i * r->channels + c];
-            s += v * v;
+    int have_quiet = quiet > margin + 256;
+    size_t n = r->frames, q_end = have_quiet ? quiet - margin : 0;
+    size_t a = job->info.start_frame[0], b = a + job->info.sweep_frames;
+    /* In order: the quiet part, the margin, the sweep, the rest (the sweep may run past the
+     * end of a short recording). */
+    size_t sa = a < n ? a : n, sb = b < n ? b : n;
+    scan_levels(r, 0, q_end, peak, clips, quiet_ms);
+    scan_levels(r, q_end, sa, peak, clips, NULL);
+    scan_levels(r, sa, sb, peak, clips, sweep_ms);
+    scan_levels(r, sb, n, peak, clips, NULL);
+    for (unsigned c = 0; c < nc; c++) {
+        st[c].peak_dbfs = 20 * log10(fmax(peak[c], 1e-15));
+        st[c].clip_count = clips[c];
+        st[c].noise_dbfs = st[c].snr_db = NAN;
+        if (have_quiet) {
+            st[c].noise_dbfs = 10 * log10(fmax(quiet_ms[c] / (double)q_end, 1e-30));
+            double s = sweep_ms[c] / (double)(b - a);
+            st[c].snr_db = 10 * log10(fmax(s, 1e-30)) - st[c].noise_dbfs;
         }
-        st->noise_dbfs = 10 * log10(fmax(s / (double)(quiet - margin), 1e-30));
-        size_t a = job->info.start_frame[0], b = a + job->info.sweep_frames;
-        for (size_t i = a; i < b && i < r->frames; i++) {
-            double v = r->data[i * r->channels + c];
-            sweep_ms += v * v;
-        }
-        sweep_ms /= (double)(b - a);
-        st->snr_db = 10 * log10(fmax(sweep_ms, 1e-30)) - st->noise_dbfs;
     }
 }
 
@@ -124,33 +141,27 @@ static void channel_levels(const analyze_job *job, unsigned c, channel_stats *st
  * recording's own estimate is reliable and disagrees, it is the wrong file. */
 static int check_sweep_rate(analyze_job *job, unsigned mic)
 {
-    const hp_audio *r = &job->rec;
+    const hp_audio_f *r = &job->rec;
     const hp_sweep_info *i = &job->info;
     size_t lo = i->start_frame[0], n = i->sweep_frames + (size_t)(0.5 * r->rate_hz);
     if (lo >= r->frames)
         return 0;
     if (n > r->frames - lo)
         n = r->frames - lo;
-    double *x = malloc(n * sizeof *x);
-    if (!x)
-        return hp_cli_fail("analyze", "out of memory");
-    for (size_t k = 0; k < n; k++)
-        x[k] = r->data[(lo + k) * r->channels + mic];
     hp_sweep_estimate_result est;
-    int rc = 0;
-    if (hp_sweep_estimate(x, n, r->rate_hz, &est) == HP_OK &&
+    if (hp_sweep_estimate_f(r->data + lo * r->channels + mic, n, r->channels, r->rate_hz, &est) ==
+            HP_OK &&
         fabs(est.rate_const_s / i->rate_const_s - 1) > 0.1)
-        rc = hp_cli_fail("analyze", "%s: no sweep of %s found: channel %u holds a sweep with "
-                         "L = %.3f s, the sweep file has L = %.3f s (wrong file?)",
-                         job->opt.rec_path, job->opt.sweep_path, mic + 1, est.rate_const_s,
-                         i->rate_const_s);
-    free(x);
-    return rc;
+        return hp_cli_fail("analyze", "%s: no sweep of %s found: channel %u holds a sweep with "
+                           "L = %.3f s, the sweep file has L = %.3f s (wrong file?)",
+                           job->opt.rec_path, job->opt.sweep_path, mic + 1, est.rate_const_s,
+                           i->rate_const_s);
+    return 0;
 }
 
 static int check_recording(analyze_job *job)
 {
-    const hp_audio *r = &job->rec, *s = &job->sweep;
+    const hp_audio_f *r = &job->rec, *s = &job->sweep;
     const char *rp = job->opt.rec_path;
     if (r->rate_hz != s->rate_hz)
         return hp_cli_fail("analyze", "%s: recorded at %g Hz but the sweep %s is at %g Hz", rp,
@@ -178,8 +189,8 @@ static int check_recording(analyze_job *job)
     if (!job->stats)
         return hp_cli_fail("analyze", "out of memory");
     int clipped = 0;
+    channel_levels(job, job->stats);
     for (unsigned c = 0; c < r->channels; c++) {
-        channel_levels(job, c, &job->stats[c]);
         if (job->stats[c].clip_count) {
             hp_cli_warn("analyze", "%s: channel %u clips: %zu samples at full scale (peak %.2f dBFS)",
                         rp, c + 1, job->stats[c].clip_count, job->stats[c].peak_dbfs);
@@ -193,7 +204,7 @@ static int check_recording(analyze_job *job)
     return check_sweep_rate(job, first_mic);
 }
 
-static int make_grid(analyze_job *job)
+static int grid(analyze_job *job)
 {
     hp_err e = job->opt.grid_autoeq ? hp_grid_autoeq(&job->grid)
                                     : hp_grid_log(20, fmin(20000, job->info.rate_hz / 2), 48, &job->grid);
@@ -202,28 +213,72 @@ static int make_grid(analyze_job *job)
 
 int analyze_load(analyze_job *job)
 {
-    int rc = read_wav(job->opt.sweep_path, &job->sweep);
+    /* The helper starts at once: it loads the FFTW wisdom while the files are read. */
+    if (analyze_setup_start(job))
+        return HP_EXIT_BAD;
+    wav_read rec = {job->opt.rec_path, &job->rec, {0}, HP_OK};
+    pthread_t reader;
+    int threaded = pthread_create(&reader, NULL, read_thread, &rec) == 0;
+    hp_diag d;
+    hp_diag_clear(&d);
+    hp_err e = hp_audio_read_f(job->opt.sweep_path, &job->sweep, &d);
+    int rc = 0;
+    if (e != HP_OK) {
+        /* libsndfile keeps the reason an open failed in one process-wide place, which the
+         * other read may have overwritten: read the sweep again for its own reason. */
+        if (threaded)
+            pthread_join(reader, NULL);
+        threaded = 0;
+        if (e == HP_EFORMAT) {
+            hp_diag_clear(&d);
+            e = hp_audio_read_f(job->opt.sweep_path, &job->sweep, &d);
+        }
+        rc = hp_cli_fail("analyze", "%s: %s", job->opt.sweep_path,
+                         d.reason[0] ? d.reason : hp_strerror(e));
+    }
     if (!rc)
         rc = sweep_info(job);
     if (!rc)
-        rc = read_wav(job->opt.rec_path, &job->rec);
+        rc = grid(job);
+    /* Planning and the sweep's spectrum only need the sweep: they proceed while the
+     * recording is read and checked. */
+    if (!rc)
+        rc = analyze_setup_sweep(job);
+    if (threaded)
+        pthread_join(reader, NULL);
+    else if (!rc)
+        read_thread(&rec);
+    if (!rc && rec.e != HP_OK)
+        rc = hp_cli_fail("analyze", "%s: %s", job->opt.rec_path,
+                         rec.d.reason[0] ? rec.d.reason : hp_strerror(rec.e));
     if (!rc)
         rc = check_recording(job);
-    return rc ? rc : make_grid(job);
+    if (!rc)
+        analyze_setup_loaded(job);
+    return rc;
 }
 
 int analyze_load_audio(analyze_job *job)
 {
+    if (analyze_setup_start(job))
+        return HP_EXIT_BAD;
     int rc = sweep_info(job);
     if (!rc)
+        rc = grid(job);
+    if (!rc)
+        rc = analyze_setup_sweep(job);
+    if (!rc)
         rc = check_recording(job);
-    return rc ? rc : make_grid(job);
+    if (!rc)
+        analyze_setup_loaded(job);
+    return rc;
 }
 
 void analyze_job_release(analyze_job *job)
 {
-    hp_audio_release(&job->sweep);
-    hp_audio_release(&job->rec);
+    analyze_setup_release(job); /* first: its thread reads the sweep and the grid */
+    hp_audio_f_release(&job->sweep);
+    hp_audio_f_release(&job->rec);
     free(job->stats);
     hp_grid_release(&job->grid);
     for (size_t i = 0; i < job->npaths; i++)

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* hpfr analyze, outputs: fr/thd CSVs, IR WAVs and summary.json, written as one atomic set so
- * a failed run leaves nothing behind. */
+ * a failed run leaves nothing behind. Two threads write the paths' files (half each: the
+ * work is mostly system calls and waiting for the disk, which overlap). */
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include "analyze.h"
@@ -10,21 +13,64 @@
 #include "cli.h"
 #include "csv.h"
 #include "json.h"
-#include "outfile.h"
 #include "outset.h"
 #include "version.h"
 
-static int write_csv(hp_outset *set, const char *name, const char *header, const double *const *cols,
-                     size_t ncols, size_t nrows, const int *dec)
+/* The first failure of either writer, printed once when both are done. */
+typedef struct {
+    pthread_mutex_t lock;
+    int failed;
+    char msg[600];
+} write_error;
+
+static int fail(write_error *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int fail(write_error *w, const char *fmt, ...)
+{
+    va_list ap;
+    pthread_mutex_lock(&w->lock);
+    if (!w->failed) {
+        va_start(ap, fmt);
+        vsnprintf(w->msg, sizeof w->msg, fmt, ap);
+        va_end(ap);
+        w->failed = 1;
+    }
+    pthread_mutex_unlock(&w->lock);
+    return HP_EXIT_BAD;
+}
+
+static int failed(write_error *w)
+{
+    pthread_mutex_lock(&w->lock);
+    int bad = w->failed;
+    pthread_mutex_unlock(&w->lock);
+    return bad;
+}
+
+static int write_csv(hp_outset *set, write_error *w, const char *name, const char *header,
+                     const double *const *cols, size_t ncols, size_t nrows, const int *dec)
 {
     FILE *f = hp_outset_fopen(set, name);
-    if (!f || hp_csv_write(f, header, cols, ncols, nrows, dec) != HP_OK)
-        return hp_cli_fail("analyze", "%s/%s: write failed: %s", hp_outset_dir(set), name,
-                           strerror(errno));
+    if (!f || hp_csv_write(f, header, cols, ncols, nrows, dec) != HP_OK ||
+        hp_outset_written(set, name) != HP_OK)
+        return fail(w, "%s/%s: write failed: %s", hp_outset_dir(set), name, strerror(errno));
     return 0;
 }
 
-static int write_path(const analyze_job *job, hp_outset *set, const analyze_path *p)
+static int write_wav(hp_outset *set, write_error *w, const char *name, const double *x, size_t n,
+                     double rate_hz)
+{
+    hp_audio a = {0};
+    a.rate_hz = rate_hz;
+    a.frames = n;
+    a.channels = 1;
+    a.data = (double *)x; /* hp_audio_write_float only reads; not released here */
+    const char *tmp = hp_outset_path(set, name);
+    if (!tmp || hp_audio_write_float(tmp, &a) != HP_OK || hp_outset_written(set, name) != HP_OK)
+        return fail(w, "%s/%s: write failed: %s", hp_outset_dir(set), name, strerror(errno));
+    return 0;
+}
+
+static int write_path(const analyze_job *job, hp_outset *set, write_error *w, const analyze_path *p)
 {
     const hp_response *r = &p->resp;
     const double *f = job->grid.f_hz;
@@ -33,29 +79,61 @@ static int write_path(const analyze_job *job, hp_outset *set, const analyze_path
     const double *fr[] = {f, r->raw_db, r->smooth_db, r->phase_deg};
     if (p->crosstalk) {
         snprintf(name, sizeof name, "xt-%s.csv", p->name);
-        return write_csv(set, name, "frequency,raw,smoothed,phase", fr, 4, r->n, dec_fr);
+        return write_csv(set, w, name, "frequency,raw,smoothed,phase", fr, 4, r->n, dec_fr);
     }
     snprintf(name, sizeof name, "fr%s.csv", p->name);
-    if (write_csv(set, name, "frequency,raw,smoothed,phase", fr, 4, r->n, dec_fr) ||
+    if (write_csv(set, w, name, "frequency,raw,smoothed,phase", fr, 4, r->n, dec_fr) ||
         analyze_calib_write(job, set, p))
         return HP_EXIT_BAD;
     const double *thd[] = {f, r->thd_pct, r->thd_db, r->harm_db[0], r->harm_db[1], r->harm_db[2],
                            r->harm_db[3]};
     snprintf(name, sizeof name, "thd%s.csv", p->name);
-    if (write_csv(set, name, "frequency,thd_percent,thd_db,h2_db,h3_db,h4_db,h5_db", thd, 7, r->n,
-                  dec_thd))
+    if (write_csv(set, w, name, "frequency,thd_percent,thd_db,h2_db,h3_db,h4_db,h5_db", thd, 7,
+                  r->n, dec_thd))
         return HP_EXIT_BAD;
     snprintf(name, sizeof name, "ir%s.wav", p->name);
-    if (hp_cli_set_audio("analyze", set, name, r->ir, r->ir_len, job->info.rate_hz))
+    if (write_wav(set, w, name, r->ir, r->ir_len, job->info.rate_hz))
         return HP_EXIT_BAD;
     for (unsigned n = 2; n <= HP_MAX_HARMONIC; n++) {
         if (!r->hir[n - 2])
             continue;
         snprintf(name, sizeof name, "ir-h%u%s.wav", n, p->name);
-        if (hp_cli_set_audio("analyze", set, name, r->hir[n - 2], r->hir_len[n - 2], job->info.rate_hz))
+        if (write_wav(set, w, name, r->hir[n - 2], r->hir_len[n - 2], job->info.rate_hz))
             return HP_EXIT_BAD;
     }
     return 0;
+}
+
+size_t analyze_output_names(const analyze_path *p, char names[][32])
+{
+    if (p->crosstalk) {
+        snprintf(names[0], 32, "xt-%s.csv", p->name);
+        return 1;
+    }
+    size_t n = 0;
+    snprintf(names[n++], 32, "fr%s.csv", p->name);
+    snprintf(names[n++], 32, "thd%s.csv", p->name);
+    snprintf(names[n++], 32, "ir%s.wav", p->name);
+    for (unsigned h = 2; h <= HP_MAX_HARMONIC; h++)
+        snprintf(names[n++], 32, "ir-h%u%s.wav", h, p->name);
+    return n;
+}
+
+/* One writer's share: paths [first, last). */
+typedef struct {
+    const analyze_job *job;
+    hp_outset *set;
+    write_error *err;
+    size_t first, last;
+} writer;
+
+static void *write_paths(void *arg)
+{
+    writer *wr = arg;
+    for (size_t k = wr->first; k < wr->last && !failed(wr->err); k++)
+        if (write_path(wr->job, wr->set, wr->err, &wr->job->paths[k]))
+            break;
+    return NULL;
 }
 
 static void json_sweep(hp_json *j, const analyze_job *job)
@@ -122,11 +200,23 @@ static void json_paths(hp_json *j, const analyze_job *job)
     hp_json_arr_end(j);
 }
 
-static int write_summary(const analyze_job *job, hp_outset *set)
+/* The --smooth setting as the option spells it ("1/12", "1/6:db", "var", "psy", "none"). */
+static void smoothing_text(const hp_smooth_cfg *c, char *buf, size_t len)
+{
+    const char *db = c->domain == HP_SMOOTH_DB ? ":db" : "";
+    switch (c->kind) {
+    case HP_SMOOTH_OCTAVE: snprintf(buf, len, "1/%.0f%s", 1.0 / c->fraction, db); break;
+    case HP_SMOOTH_VAR: snprintf(buf, len, "var%s", db); break;
+    case HP_SMOOTH_PSY: snprintf(buf, len, "psy"); break;
+    default: snprintf(buf, len, "none%s", db); break;
+    }
+}
+
+static int write_summary(const analyze_job *job, hp_outset *set, write_error *w)
 {
     FILE *f = hp_outset_fopen(set, "summary.json");
     if (!f)
-        return hp_cli_fail("analyze", "%s/summary.json: %s", hp_outset_dir(set), strerror(errno));
+        return fail(w, "%s/summary.json: %s", hp_outset_dir(set), strerror(errno));
     hp_json j;
     hp_json_init(&j, f);
     hp_json_obj_begin(&j, NULL);
@@ -135,32 +225,51 @@ static int write_summary(const analyze_job *job, hp_outset *set)
     json_recording(&j, job);
     analyze_calib_json(&j, job);
     hp_json_str(&j, "grid", job->opt.grid_autoeq ? "autoeq" : "log 1/48 octave 20 Hz-20 kHz");
+    char smoothing[32];
+    smoothing_text(&job->opt.smooth, smoothing, sizeof smoothing);
+    hp_json_str(&j, "smoothing", smoothing);
     hp_json_num(&j, "window_left_ms", job->opt.left_ms);
     hp_json_num(&j, "window_right_ms", job->opt.right_ms);
     json_paths(&j, job);
     hp_json_obj_end(&j);
     if (hp_json_finish(&j) != HP_OK)
-        return hp_cli_fail("analyze", "%s/summary.json: write failed", hp_outset_dir(set));
+        return fail(w, "%s/summary.json: write failed", hp_outset_dir(set));
     return 0;
 }
 
-int analyze_write(const analyze_job *job)
+int analyze_write(analyze_job *job)
 {
     hp_err e;
-    hp_outset *set = hp_outset_new(job->opt.out_dir, &e);
+    hp_outset *set = analyze_setup_take_output(job);
+    if (!set)
+        set = hp_outset_new(job->opt.out_dir, &e);
     if (!set)
         return hp_cli_fail("analyze", "%s: cannot create the output directory: %s", job->opt.out_dir,
                            strerror(errno));
+    write_error err;
+    memset(&err, 0, sizeof err);
+    pthread_mutex_init(&err.lock, NULL);
+    /* The helper writes the first half of the paths, this thread the rest and the summary. */
+    size_t half = job->npaths / 2;
+    writer helper = {job, set, &err, 0, half}, self = {job, set, &err, half, job->npaths};
+    pthread_t tid;
+    int started = half > 0 && pthread_create(&tid, NULL, write_paths, &helper) == 0;
+    if (!started)
+        self.first = 0;
+    write_paths(&self);
+    if (!failed(&err))
+        write_summary(job, set, &err);
+    if (started)
+        pthread_join(tid, NULL);
     int rc = 0;
-    for (size_t k = 0; k < job->npaths && !rc; k++)
-        rc = write_path(job, set, &job->paths[k]);
-    if (!rc)
-        rc = write_summary(job, set);
+    if (err.failed)
+        rc = hp_cli_fail("analyze", "%s", err.msg);
     if (!rc && hp_outset_commit(set) != HP_OK) {
         const char *name = hp_outset_failed(set);
         rc = hp_cli_fail("analyze", "%s%s%s: write failed: %s", job->opt.out_dir, name ? "/" : "",
                          name ? name : "", strerror(errno));
     }
     hp_outset_free(set);
+    pthread_mutex_destroy(&err.lock);
     return rc;
 }

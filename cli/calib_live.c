@@ -84,7 +84,7 @@ static unsigned highest_input(const calib_opts *o)
     return n;
 }
 
-static int save_pair(const calib_opts *o, const analyze_job *job)
+static int save_pair(const calib_opts *o, const hp_audio *sweep, const hp_audio *rec)
 {
     char path[4200];
     if (strlen(o->save_dir) > 4000)
@@ -92,9 +92,9 @@ static int save_pair(const calib_opts *o, const analyze_job *job)
     if (mkdir(o->save_dir, 0777) != 0 && errno != EEXIST)
         return hp_cli_fail(CMD, "%s: cannot create: %s", o->save_dir, strerror(errno));
     snprintf(path, sizeof path, "%s/sweep.wav", o->save_dir);
-    int rc = hp_cli_write_audio(CMD, path, &job->sweep);
+    int rc = hp_cli_write_audio(CMD, path, sweep);
     snprintf(path, sizeof path, "%s/loopback.wav", o->save_dir);
-    return rc ? rc : hp_cli_write_audio(CMD, path, &job->rec);
+    return rc ? rc : hp_cli_write_audio(CMD, path, rec);
 }
 
 /* The sweep as played: rounded to float (what the device gets), with its hpfr metadata, so
@@ -125,22 +125,48 @@ static int make_sweep(const calib_opts *o, hp_audio *sweep, float **stim)
     return rc;
 }
 
+/* The analysis works on float audio (exact for what a device delivers); *dst takes over the
+ * comment and src is released. */
+static int to_float(hp_audio *src, hp_audio_f *dst)
+{
+    size_t n = src->frames * src->channels;
+    float *d = malloc((n ? n : 1) * sizeof *d);
+    if (!d) {
+        hp_audio_release(src);
+        return hp_cli_fail(CMD, "out of memory");
+    }
+    for (size_t i = 0; i < n; i++)
+        d[i] = (float)src->data[i];
+    *dst = (hp_audio_f){.rate_hz = src->rate_hz, .frames = src->frames,
+                        .channels = src->channels, .data = d, .comment = src->comment};
+    src->comment = NULL;
+    hp_audio_release(src);
+    return 0;
+}
+
 int calib_live_loopback(const calib_opts *o, analyze_job *job)
 {
     float *stim = NULL;
-    int rc = make_sweep(o, &job->sweep, &stim);
+    hp_audio sweep = {0}, rec = {0};
+    int rc = make_sweep(o, &sweep, &stim);
     /* Outputs 1 and 2 both carry the sweep: a cable from either (or one each to inputs 1 and
      * 2) sees it. The tenth of a second after the sweep's own second of silence keeps the
      * tail whole on a slow interface, as hpfr measure does. */
     hp_capture_req req = {.play_device = o->device, .rate_hz = (unsigned)o->rate_hz,
                           .min_inputs = highest_input(o), .stimulus = stim, .stim_channels = 2,
-                          .play_frames = job->sweep.frames,
-                          .capture_frames = job->sweep.frames + (size_t)o->rate_hz / 10};
+                          .play_frames = sweep.frames,
+                          .capture_frames = sweep.frames + (size_t)o->rate_hz / 10};
     if (!rc)
-        rc = run_capture(&req, &job->rec, "loopback sweep");
+        rc = run_capture(&req, &rec, "loopback sweep");
     free(stim);
     if (!rc && o->save_dir)
-        rc = save_pair(o, job);
+        rc = save_pair(o, &sweep, &rec);
+    if (!rc)
+        rc = to_float(&sweep, &job->sweep);
+    if (!rc)
+        rc = to_float(&rec, &job->rec);
+    hp_audio_release(&sweep);
+    hp_audio_release(&rec);
     job->opt.sweep_path = "the sweep played";
     job->opt.rec_path = o->device;
     return rc ? rc : analyze_load_audio(job);

@@ -8,7 +8,6 @@
 #include "analyze.h"
 #include "analyze_calib.h"
 #include "cli.h"
-#include "wisdom.h"
 
 static const char usage[] =
     "usage: hpfr analyze --sweep SWEEP.wav --rec REC.wav -o DIR [options]\n"
@@ -104,14 +103,10 @@ static int run(int argc, char **argv)
     job.opt.left_ms = 5;
     job.opt.right_ms = 500;
     int rc = parse(argc, argv, &job.opt);
-    char *wisdom = rc ? NULL : hp_cli_wisdom_load();
     if (!rc)
         rc = analyze_load(&job);
     if (!rc)
         rc = analyze_run_paths(&job);
-    hp_cli_wisdom_save(rc ? NULL : wisdom);
-    if (rc)
-        free(wisdom);
     if (!rc)
         rc = analyze_calibrate(&job);
     if (!rc)

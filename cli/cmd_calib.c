@@ -543,7 +543,7 @@ static int cmd_loopback(int argc, char **argv)
     memset(&job, 0, sizeof job);
     job.opt.sweep_path = o.sweep;
     job.opt.rec_path = o.rec;
-    job.opt.out_dir = o.out;
+    job.opt.out_dir = NULL; /* the responses stay in memory: only iface.cal is written */
     job.opt.ref_channel = o.ref_channel;
     job.opt.mic_mask = o.inputs;
     job.opt.smooth.kind = HP_SMOOTH_NONE;

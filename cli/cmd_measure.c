@@ -11,7 +11,6 @@
 #include <unistd.h>
 #include "cli.h"
 #include "measure.h"
-#include "wisdom.h"
 
 static const char usage[] =
     "usage: hpfr measure -D PCM -o SESSION [options]\n"
@@ -323,7 +322,6 @@ static int run(int argc, char **argv)
     m.tty_err = isatty(STDERR_FILENO);
     measure_install_sigint();
     unsigned first = hp_session_last_index(&m.session) + 1;
-    char *wisdom = rc ? NULL : hp_cli_wisdom_load();
     if (!rc && first > m.session.planned) {
         printf("%s: all %u placements are already measured\n", m.opt.session_dir,
                m.session.planned);
@@ -349,9 +347,6 @@ static int run(int argc, char **argv)
     /* A session that failed before its first file (level check, devices) leaves nothing. */
     if (rc && m.created_dir && !m.wrote_session)
         rmdir(m.opt.session_dir);
-    hp_cli_wisdom_save(rc ? NULL : wisdom);
-    if (rc)
-        free(wisdom);
     measure_close(&m);
     measure_stim_free(&m.stim);
     free(m.captured);

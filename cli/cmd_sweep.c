@@ -67,6 +67,8 @@ static int parse(int argc, char **argv, sweep_opts *o)
             break;
         case 's':
             if (!hp_cli_number("sweep", "--samples", optarg, 1024, 1e9, &v)) return HP_EXIT_BAD;
+            if (v != floor(v))
+                return hp_cli_fail("sweep", "--samples %s: not a whole number of samples", optarg);
             o->cfg.samples = (size_t)v;
             o->have_samples = 1;
             break;
@@ -112,6 +114,27 @@ static int check(const sweep_opts *o)
     return 0;
 }
 
+/* check() passed, so the plan failed on the one thing left: synchronization rounds the length
+ * (f1 L a whole number, hp_sweep_plan), which can take it past 600 s. */
+static int plan_failed(const sweep_opts *o)
+{
+    const hp_sweep_cfg *c = &o->cfg;
+    double want = c->samples ? (double)c->samples / c->rate_hz : c->length_s;
+    double span = log(c->f2_hz / c->f1_hz), k = fmax(1, round(c->f1_hz * want / span));
+    double t = k / c->f1_hz * span;
+    char opt[64];
+    if (c->samples)
+        snprintf(opt, sizeof opt, "--samples %zu", c->samples);
+    else
+        snprintf(opt, sizeof opt, "--length %g", c->length_s);
+    if (t > 600)
+        return hp_cli_fail("sweep", "%s: the synchronized sweep would last %.2f s (its length is "
+                           "rounded so that f1 L is a whole number); the sweep may last 0.1 to "
+                           "600 s", opt, t);
+    return hp_cli_fail("sweep", "%s: these sweep settings are out of range (sweep 0.1 to 600 s, "
+                       "see hpfr sweep --help)", opt);
+}
+
 static int run(int argc, char **argv)
 {
     sweep_opts o = {0};
@@ -120,7 +143,7 @@ static int run(int argc, char **argv)
         return rc;
     hp_sweep_info info;
     if (hp_sweep_plan(&o.cfg, &info) != HP_OK)
-        return hp_cli_fail("sweep", "these sweep settings are out of range (see hpfr sweep --help)");
+        return plan_failed(&o);
     hp_audio a = {0};
     char meta[512];
     if (hp_audio_alloc(&a, info.total_frames, info.channels, info.rate_hz) != HP_OK ||

@@ -60,7 +60,10 @@ void hp_cli_wisdom_save(char *loaded)
 {
     char path[4200];
     char *now = hp_fft_export_wisdom();
-    if (now && (!loaded || strcmp(now, loaded) != 0) && cache_path(path, sizeof path, 1))
+    /* FFTW exports its wisdom in hash order, not in the order it was imported, so the texts
+     * differ even when nothing was learnt. Wisdom only grows within a process: an export as
+     * long as the text loaded holds the same entries. */
+    if (now && (!loaded || strlen(now) != strlen(loaded)) && cache_path(path, sizeof path, 1))
         (void)!hp_write_file_atomic(path, now, strlen(now));
     hp_fft_wisdom_free(now);
     free(loaded);

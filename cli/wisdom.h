@@ -9,7 +9,8 @@
  * hp_cli_wisdom_save, which frees it. */
 char *hp_cli_wisdom_load(void);
 
-/* Writes the process's wisdom back when it grew. Frees `loaded`. */
+/* Writes the process's wisdom back when it grew (or nothing was loaded). Frees `loaded`.
+ * Like FFTW planning, neither function may run while another thread plans. */
 void hp_cli_wisdom_save(char *loaded);
 
 #endif

@@ -22,10 +22,8 @@ struct hp_analyzer {
     hp_analysis_cfg cfg;
     size_t n;                 /* deconvolved buffer length */
     size_t m, mh;             /* transform sizes for the linear and harmonic windows */
+    size_t hoff;              /* where the harmonic transform lives in a work buffer */
     hp_fft *fft, *ffth;
-    double *buf;              /* m real samples */
-    double complex *bins;     /* m/2+1 */
-    double *power;            /* m/2+1 */
 };
 
 hp_analysis_cfg hp_analysis_cfg_default(void)
@@ -65,6 +63,34 @@ static size_t harmonic_half(const hp_analysis_cfg *c, unsigned n)
     return (size_t)floor(fmin(gap, 0.5 * c->harmonic_s * c->rate_hz));
 }
 
+/* The work buffer holds h, then the linear window's spectrum over it; the harmonic windows'
+ * spectra go after both, 64-byte aligned like the buffer itself. */
+static size_t harmonic_offset(size_t n, size_t m)
+{
+    return ((n > m ? n : m) + 2 + 7) / 8 * 8;
+}
+
+/* The transform sizes for windows of cfg; 0 when they overflow. */
+static int window_sizes(const hp_analysis_cfg *cfg, size_t *m, size_t *mh)
+{
+    size_t win = frames(cfg, cfg->left_s) + frames(cfg, cfg->right_s) + 1;
+    size_t want = (size_t)ceil(cfg->rate_hz / LINEAR_DF_HZ);
+    if (want < win * OVERSAMPLE)
+        want = win * OVERSAMPLE;
+    *m = want;
+    *mh = hp_fft_good_size(OVERSAMPLE * (2 * harmonic_half(cfg, 2) + 1));
+    return *mh != 0;
+}
+
+size_t hp_analysis_buf_len(const hp_analysis_cfg *cfg, size_t n_frames)
+{
+    size_t want, mh;
+    if (!cfg_ok(cfg) || !window_sizes(cfg, &want, &mh))
+        return 0;
+    size_t m = n_frames >= want && n_frames <= 2 * want ? n_frames : hp_fft_good_size(want);
+    return m ? harmonic_offset(n_frames, m) + mh + 2 : 0;
+}
+
 hp_analyzer *hp_analyzer_new(const hp_analysis_cfg *cfg, size_t n_frames, hp_err *err)
 {
     hp_err e = HP_EINVAL;
@@ -80,14 +106,13 @@ hp_analyzer *hp_analyzer_new(const hp_analysis_cfg *cfg, size_t n_frames, hp_err
         goto fail;
     a->cfg = *cfg;
     a->n = n_frames;
-    size_t want = (size_t)ceil(cfg->rate_hz / LINEAR_DF_HZ);
-    if (want < win * OVERSAMPLE)
-        want = win * OVERSAMPLE;
+    size_t want;
+    if (!window_sizes(cfg, &want, &a->mh))
+        goto fail;
     /* The deconvolution's own size, when fine enough, costs no new FFTW plan: re-planning a
      * size already planned in this process is nearly free, planning a new one is not. */
     a->m = n_frames >= want && n_frames <= 2 * want ? n_frames : hp_fft_good_size(want);
-    a->mh = hp_fft_good_size(OVERSAMPLE * (2 * harmonic_half(cfg, 2) + 1));
-    if (!a->m || !a->mh)
+    if (!a->m)
         goto fail;
     a->fft = hp_fft_new(a->m, &e);
     if (!a->fft)
@@ -95,12 +120,7 @@ hp_analyzer *hp_analyzer_new(const hp_analysis_cfg *cfg, size_t n_frames, hp_err
     a->ffth = hp_fft_new(a->mh, &e);
     if (!a->ffth)
         goto fail;
-    e = HP_ENOMEM;
-    a->buf = hp_fft_alloc_real(a->m);
-    a->bins = hp_fft_alloc_complex(a->m / 2 + 1);
-    a->power = calloc(a->m / 2 + 1, sizeof *a->power);
-    if (!a->buf || !a->bins || !a->power)
-        goto fail;
+    a->hoff = harmonic_offset(a->n, a->m);
     if (err)
         *err = HP_OK;
     return a;
@@ -117,10 +137,12 @@ void hp_analyzer_free(hp_analyzer *a)
         return;
     hp_fft_free(a->fft);
     hp_fft_free(a->ffth);
-    hp_fft_buf_free(a->buf);
-    hp_fft_buf_free(a->bins);
-    free(a->power);
     free(a);
+}
+
+size_t hp_analyzer_buf_len(const hp_analyzer *a)
+{
+    return a ? a->hoff + a->mh + 2 : 0;
 }
 
 void hp_response_release(hp_response *r)
@@ -189,36 +211,54 @@ static hp_ir_window linear_window(const hp_analysis_cfg *c, size_t onset)
     return w;
 }
 
-/* Raw and smoothed magnitude and phase on the grid from the windowed linear IR. */
-static hp_err linear_part(hp_analyzer *a, const double *h, size_t onset, hp_response *r)
+/* The windowed segment seg (w->before + w->after + 1 samples) laid out for a transform of m:
+ * time zero at index 0, earlier samples wrapped to the end, zeros between; the same as
+ * hp_ir_extract, without computing the taper a second time. */
+static void place_segment(const double *seg, const hp_ir_window *w, double *out, size_t m)
 {
-    const hp_analysis_cfg *c = &a->cfg;
-    hp_ir_window w = linear_window(c, onset);
-    hp_err e = hp_ir_extract(h, a->n, &w, a->buf, a->m);
-    if (e == HP_OK)
-        e = hp_fft_forward(a->fft, a->buf, a->bins);
-    if (e != HP_OK)
-        return e;
-    size_t nb = a->m / 2 + 1;
-    double df = c->rate_hz / (double)a->m;
-    for (size_t i = 0; i < c->grid_n; i++) {
-        double complex v = bins_at(a->bins, nb, df, c->grid_hz[i]);
-        r->raw_db[i] = to_db(cabs(v));
-        r->phase_deg[i] = carg(v) * 180.0 / M_PI;
-    }
-    for (size_t k = 0; k < nb; k++)
-        a->power[k] = creal(a->bins[k]) * creal(a->bins[k]) + cimag(a->bins[k]) * cimag(a->bins[k]);
-    if (c->smooth.kind == HP_SMOOTH_NONE) /* "none" means the raw values, exactly */
-        memcpy(r->smooth_db, r->raw_db, c->grid_n * sizeof *r->smooth_db);
-    else
-        e = hp_smooth_spectrum(a->power, nb, df, &c->smooth, c->grid_hz, c->grid_n, r->smooth_db);
-    if (e != HP_OK)
-        return e;
+    memcpy(out, seg + w->before, (w->after + 1) * sizeof *out);
+    memset(out + w->after + 1, 0, (m - (w->before + w->after + 1)) * sizeof *out);
+    memcpy(out + m - w->before, seg, w->before * sizeof *out);
+}
+
+/* The windowed linear IR into r->ir (for ir.wav; also the input of linear_part). */
+static hp_err linear_segment(const hp_analyzer *a, const double *h, size_t onset, hp_response *r)
+{
+    hp_ir_window w = linear_window(&a->cfg, onset);
     r->ir_len = w.before + w.after + 1;
     r->ir_zero = w.before;
     if (!(r->ir = malloc(r->ir_len * sizeof *r->ir)))
         return HP_ENOMEM;
     return hp_ir_segment(h, a->n, &w, r->ir);
+}
+
+/* Raw and smoothed magnitude and phase on the grid from the windowed linear IR, transformed
+ * in buf (m + 2 doubles; whatever it held is overwritten). */
+static hp_err linear_part(const hp_analyzer *a, double *buf, size_t onset, hp_response *r)
+{
+    const hp_analysis_cfg *c = &a->cfg;
+    hp_ir_window w = linear_window(c, onset);
+    place_segment(r->ir, &w, buf, a->m);
+    hp_err e = hp_fft_forward_inplace(a->fft, buf);
+    if (e != HP_OK)
+        return e;
+    const double complex *bins = (const double complex *)buf;
+    size_t nb = a->m / 2 + 1;
+    double df = c->rate_hz / (double)a->m;
+    for (size_t i = 0; i < c->grid_n; i++) {
+        double complex v = bins_at(bins, nb, df, c->grid_hz[i]);
+        r->raw_db[i] = to_db(cabs(v));
+        r->phase_deg[i] = carg(v) * 180.0 / M_PI;
+    }
+    if (c->smooth.kind == HP_SMOOTH_NONE) { /* "none" means the raw values, exactly */
+        memcpy(r->smooth_db, r->raw_db, c->grid_n * sizeof *r->smooth_db);
+        return HP_OK;
+    }
+    /* The power spectrum over the bins, in place: power[k] lands at or before bin k's real
+     * part, which has been read by then. */
+    for (size_t k = 0; k < nb; k++)
+        buf[k] = buf[2 * k] * buf[2 * k] + buf[2 * k + 1] * buf[2 * k + 1];
+    return hp_smooth_spectrum(buf, nb, df, &c->smooth, c->grid_hz, c->grid_n, r->smooth_db);
 }
 
 /* Frames before a response that its harmonics (up to the 10th) may occupy. */
@@ -229,7 +269,7 @@ static long long harmonic_zone(const hp_analysis_cfg *c)
 
 /* The noise floor is read after the linear window and before anything else in the circular
  * buffer: this path's own wrapped harmonics and the responses to other sweeps. */
-static hp_err noise_part(hp_analyzer *a, const double *h, size_t onset, const hp_path_opts *o,
+static hp_err noise_part(const hp_analyzer *a, const double *h, size_t onset, const hp_path_opts *o,
                          hp_response *r)
 {
     const hp_analysis_cfg *c = &a->cfg;
@@ -270,8 +310,11 @@ static int harmonic_valid(const hp_analysis_cfg *c, unsigned n, double f)
            n * f < c->rate_hz / 2;
 }
 
-static hp_err harmonic_part(hp_analyzer *a, const double *h, size_t onset, unsigned n,
-                            hp_response *r)
+/* Harmonic n's windowed IR into r->hir, and the magnitude of its spectrum at n f for every
+ * grid frequency f where it is measurable (NaN elsewhere) into r->harm_db, to be made
+ * relative to the fundamental by finish_distortion. scratch holds mh + 2 doubles. */
+static hp_err harmonic_part(const hp_analyzer *a, const double *h, size_t onset, unsigned n,
+                            double *scratch, hp_response *r)
 {
     const hp_analysis_cfg *c = &a->cfg;
     size_t half = harmonic_half(c, n);
@@ -280,45 +323,67 @@ static hp_err harmonic_part(hp_analyzer *a, const double *h, size_t onset, unsig
     if (t0 < 0)
         t0 += (double)a->n;
     hp_ir_window w = {t0, half, half, half / 2, half / 2};
-    hp_err e = hp_ir_extract(h, a->n, &w, a->buf, a->mh);
-    if (e == HP_OK)
-        e = hp_fft_forward(a->ffth, a->buf, a->bins);
-    if (e != HP_OK)
-        return e;
-    size_t nb = a->mh / 2 + 1, hi = n - 2;
-    double df = c->rate_hz / (double)a->mh;
-    for (size_t i = 0; i < c->grid_n; i++) {
-        double f = c->grid_hz[i];
-        if (!harmonic_valid(c, n, f)) {
-            r->harm_db[hi][i] = NAN;
-            continue;
-        }
-        /* Magnitudes only: the sub-sample part of t0 is a pure phase term. */
-        double mag = cabs(bins_at(a->bins, nb, df, n * f));
-        r->harm_db[hi][i] = to_db(mag) - r->raw_db[i];
-        double ratio = mag / pow(10.0, r->raw_db[i] / 20.0);
-        r->thd_pct[i] += ratio * ratio;
-    }
+    size_t hi = n - 2;
     r->hir_len[hi] = 2 * half + 1;
     r->hir_zero[hi] = half;
     if (!(r->hir[hi] = malloc(r->hir_len[hi] * sizeof(double))))
         return HP_ENOMEM;
-    return hp_ir_segment(h, a->n, &w, r->hir[hi]);
+    hp_err e = hp_ir_segment(h, a->n, &w, r->hir[hi]);
+    if (e != HP_OK)
+        return e;
+    place_segment(r->hir[hi], &w, scratch, a->mh);
+    if ((e = hp_fft_forward_inplace(a->ffth, scratch)) != HP_OK)
+        return e;
+    const double complex *bins = (const double complex *)scratch;
+    size_t nb = a->mh / 2 + 1;
+    double df = c->rate_hz / (double)a->mh;
+    for (size_t i = 0; i < c->grid_n; i++) {
+        double f = c->grid_hz[i];
+        /* Magnitudes only: the sub-sample part of t0 is a pure phase term. */
+        if (harmonic_valid(c, n, f))
+            r->harm_db[hi][i] = cabs(bins_at(bins, nb, df, n * f));
+        else
+            r->harm_db[hi][i] = NAN;
+    }
+    return HP_OK;
 }
 
-static hp_err distortion_part(hp_analyzer *a, const double *h, size_t onset, hp_response *r)
+static hp_err distortion_part(const hp_analyzer *a, const double *h, size_t onset,
+                              double *scratch, hp_response *r)
 {
-    for (size_t i = 0; i < r->n; i++)
-        r->thd_pct[i] = 0;
     for (unsigned n = 2; n <= HP_MAX_HARMONIC; n++) {
         if (n > a->cfg.max_harmonic) {
             for (size_t i = 0; i < r->n; i++)
                 r->harm_db[n - 2][i] = NAN;
             continue;
         }
-        hp_err e = harmonic_part(a, h, onset, n, r);
+        hp_err e = harmonic_part(a, h, onset, n, scratch, r);
         if (e != HP_OK)
             return e;
+    }
+    return HP_OK;
+}
+
+/* With the fundamental known: harmonic levels re fundamental, and THD. */
+static void finish_distortion(hp_response *r)
+{
+    for (size_t i = 0; i < r->n; i++)
+        r->thd_pct[i] = 0;
+    /* The fundamental's magnitude, once per frequency (kept in the thd_db column until the
+     * end replaces it). */
+    double *fund = r->thd_db;
+    for (size_t i = 0; i < r->n; i++)
+        fund[i] = pow(10.0, r->raw_db[i] / 20.0);
+    for (unsigned n = 2; n <= HP_MAX_HARMONIC; n++) {
+        double *hd = r->harm_db[n - 2];
+        for (size_t i = 0; i < r->n; i++) {
+            if (isnan(hd[i]) || !r->hir[n - 2])
+                continue;
+            double mag = hd[i];
+            hd[i] = to_db(mag) - r->raw_db[i];
+            double ratio = mag / fund[i];
+            r->thd_pct[i] += ratio * ratio;
+        }
     }
     /* H2 has the widest valid range, so where it is missing no harmonic was measured. */
     for (size_t i = 0; i < r->n; i++) {
@@ -329,10 +394,9 @@ static hp_err distortion_part(hp_analyzer *a, const double *h, size_t onset, hp_
             r->thd_db[i] = to_db(r->thd_pct[i] / 100.0);
         }
     }
-    return HP_OK;
 }
 
-static hp_err locate(hp_analyzer *a, const double *h, const hp_path_opts *o, hp_response *r)
+static hp_err locate(const hp_analyzer *a, const double *h, const hp_path_opts *o, hp_response *r)
 {
     const hp_analysis_cfg *c = &a->cfg;
     hp_ir_onset on;
@@ -359,21 +423,41 @@ static hp_err locate(hp_analyzer *a, const double *h, const hp_path_opts *o, hp_
     return HP_OK;
 }
 
+hp_err hp_analyzer_run_inplace(const hp_analyzer *a, double *buf, const hp_path_opts *opts,
+                               hp_response *out)
+{
+    if (!a || !buf || !out)
+        return HP_EINVAL;
+    /* Everything that reads h first; then the linear spectrum overwrites it. */
+    const double *h = buf;
+    hp_err e = response_alloc(out, a->cfg.grid_n);
+    if (e == HP_OK)
+        e = locate(a, h, opts, out);
+    if (e == HP_OK)
+        e = noise_part(a, h, out->latency_frames, opts, out);
+    if (e == HP_OK)
+        e = linear_segment(a, h, out->latency_frames, out);
+    if (e == HP_OK)
+        e = distortion_part(a, h, out->latency_frames, buf + a->hoff, out);
+    if (e == HP_OK)
+        e = linear_part(a, buf, out->latency_frames, out);
+    if (e == HP_OK)
+        finish_distortion(out);
+    if (e != HP_OK)
+        hp_response_release(out);
+    return e;
+}
+
 hp_err hp_analyzer_run(hp_analyzer *a, const double *h, const hp_path_opts *opts,
                        hp_response *out)
 {
     if (!a || !h || !out)
         return HP_EINVAL;
-    hp_err e = response_alloc(out, a->cfg.grid_n);
-    if (e == HP_OK)
-        e = locate(a, h, opts, out);
-    if (e == HP_OK)
-        e = linear_part(a, h, out->latency_frames, out);
-    if (e == HP_OK)
-        e = noise_part(a, h, out->latency_frames, opts, out);
-    if (e == HP_OK)
-        e = distortion_part(a, h, out->latency_frames, out);
-    if (e != HP_OK)
-        hp_response_release(out);
+    double *buf = hp_fft_alloc_real(hp_analyzer_buf_len(a));
+    if (!buf)
+        return HP_ENOMEM;
+    memcpy(buf, h, a->n * sizeof *h);
+    hp_err e = hp_analyzer_run_inplace(a, buf, opts, out);
+    hp_fft_buf_free(buf);
     return e;
 }

@@ -62,9 +62,25 @@ hp_analyzer *hp_analyzer_new(const hp_analysis_cfg *cfg, size_t n_frames, hp_err
 void hp_analyzer_free(hp_analyzer *a);
 
 /* Analyses the circular deconvolved response h[n_frames] of one path into out (allocated here;
- * release with hp_response_release). HP_ENODATA when h holds no response. */
+ * release with hp_response_release). HP_ENODATA when h holds no response. Allocates a work
+ * buffer per call; hp_analyzer_run_inplace does not. */
 hp_err hp_analyzer_run(hp_analyzer *a, const double *h, const hp_path_opts *opts,
                        hp_response *out) HP_WUR;
+
+/* Length in doubles of the work buffer of hp_analyzer_run_inplace (more than n_frames: the
+ * windows' spectra are computed in it too). */
+size_t hp_analyzer_buf_len(const hp_analyzer *a);
+
+/* hp_analyzer_buf_len of the analyzer hp_analyzer_new(cfg, n_frames) would make, without
+ * making it (no planning); 0 for a configuration it would refuse. Thread-safe. */
+size_t hp_analysis_buf_len(const hp_analysis_cfg *cfg, size_t n_frames);
+
+/* The same analysis with h given in buf[0 .. n_frames) of a buffer of hp_analyzer_buf_len(a)
+ * doubles from hp_fft_alloc_real (hp_deconv_run_inplace's buffer can be it, when long
+ * enough); buf is overwritten. a is only read: several threads may run this on one analyzer
+ * at once, each with its own buf. Same results and errors as hp_analyzer_run. */
+hp_err hp_analyzer_run_inplace(const hp_analyzer *a, double *buf, const hp_path_opts *opts,
+                               hp_response *out) HP_WUR;
 
 void hp_response_release(hp_response *r);
 

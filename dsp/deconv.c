@@ -12,10 +12,9 @@
 struct hp_deconv {
     hp_deconv_cfg cfg;
     hp_fft *fft;
-    double *xbuf;            /* zero-padded time signal */
-    double complex *inv;     /* regularized inverse spectrum (own, or shared from another) */
-    double complex *own_inv; /* what this object allocated for inv */
-    double complex *spec;    /* scratch spectrum */
+    double *inv;       /* regularized inverse spectrum, interleaved (own, or shared) */
+    double *own_inv;   /* what this object allocated for inv: fft_frames + 2 doubles */
+    double *work;      /* work buffer of hp_deconv_run, allocated on first use */
     int have_ref;
 };
 
@@ -32,15 +31,13 @@ hp_deconv *hp_deconv_new(const hp_deconv_cfg *cfg, hp_err *err)
     if (!d)
         goto fail;
     d->cfg = *cfg;
-    size_t nb = cfg->fft_frames / 2 + 1;
     d->fft = hp_fft_new(cfg->fft_frames, &e);
     if (!d->fft || (e = hp_fft_plan_inverse(d->fft)) != HP_OK)
         goto fail;
     e = HP_ENOMEM;
-    d->xbuf = hp_fft_alloc_real(cfg->fft_frames);
-    d->own_inv = d->inv = hp_fft_alloc_complex(nb);
-    d->spec = hp_fft_alloc_complex(nb);
-    if (!d->xbuf || !d->inv || !d->spec)
+    /* Allocated now, touched (and so paid for) only when a reference is set. */
+    d->own_inv = d->inv = hp_fft_alloc_real(cfg->fft_frames + 2);
+    if (!d->inv)
         goto fail;
     if (err)
         *err = HP_OK;
@@ -57,9 +54,8 @@ void hp_deconv_free(hp_deconv *d)
     if (!d)
         return;
     hp_fft_free(d->fft);
-    hp_fft_buf_free(d->xbuf);
     hp_fft_buf_free(d->own_inv);
-    hp_fft_buf_free(d->spec);
+    hp_fft_buf_free(d->work);
     free(d);
 }
 
@@ -68,33 +64,42 @@ size_t hp_deconv_size(const hp_deconv *d)
     return d ? d->cfg.fft_frames : 0;
 }
 
-static hp_err transform(hp_deconv *d, const double *x, size_t n, size_t stride)
+size_t hp_deconv_buf_len(const hp_deconv *d)
 {
-    if (!x || n == 0 || n > d->cfg.fft_frames || stride == 0)
-        return HP_EINVAL;
-    if (stride == 1) {
-        memcpy(d->xbuf, x, n * sizeof *x);
-    } else {
-        for (size_t i = 0; i < n; i++)
-            d->xbuf[i] = x[i * stride];
-    }
-    memset(d->xbuf + n, 0, (d->cfg.fft_frames - n) * sizeof *x);
-    return hp_fft_forward(d->fft, d->xbuf, d->spec);
+    return d ? d->cfg.fft_frames + 2 : 0;
 }
 
-/* Mean power of the reference over [lo, hi] Hz; 0 when the range holds no bin. */
-static double band_power(const hp_deconv *d, double lo, double hi)
+/* x[0], x[stride], ... (n of them; doubles x or floats xf) into buf, zero-padded to the
+ * transform size. */
+static hp_err load(const hp_deconv *d, const double *x, const float *xf, size_t n, size_t stride,
+                   double *buf)
+{
+    if ((!x && !xf) || n == 0 || n > d->cfg.fft_frames || stride == 0)
+        return HP_EINVAL;
+    if (xf) {
+        for (size_t i = 0; i < n; i++)
+            buf[i] = xf[i * stride];
+    } else if (stride == 1) {
+        memcpy(buf, x, n * sizeof *x);
+    } else {
+        for (size_t i = 0; i < n; i++)
+            buf[i] = x[i * stride];
+    }
+    memset(buf + n, 0, (d->cfg.fft_frames + 2 - n) * sizeof *buf);
+    return HP_OK;
+}
+
+/* Mean power of the spectrum spec (interleaved) over [lo, hi] Hz; 0 when the range holds no
+ * bin. */
+static double band_power(const hp_deconv *d, const double *spec, double lo, double hi)
 {
     double df = d->cfg.rate_hz / (double)d->cfg.fft_frames, sum = 0;
     size_t nb = d->cfg.fft_frames / 2 + 1, count = 0;
     size_t k0 = (size_t)ceil(lo / df), k1 = (size_t)floor(hi / df);
-    for (size_t k = k0; k <= k1 && k < nb; k++, count++) {
-        double re = creal(d->spec[k]), im = cimag(d->spec[k]);
-        sum += re * re + im * im;
-    }
+    for (size_t k = k0; k <= k1 && k < nb; k++, count++)
+        sum += spec[2 * k] * spec[2 * k] + spec[2 * k + 1] * spec[2 * k + 1];
     return count ? sum / (double)count : 0;
 }
-
 /* Weight that is 0 at the band edge and 1 an octave beyond it, raised cosine in log f: a smooth
  * transition keeps the band-limiting kernel short, a hard step would ring for seconds. */
 static double edge_weight(double octaves_outside)
@@ -106,6 +111,9 @@ static double edge_weight(double octaves_outside)
     return 0.5 - 0.5 * cos(M_PI * octaves_outside);
 }
 
+static hp_err set_reference(hp_deconv *d, const double *x, const float *xf, size_t n,
+                            size_t stride);
+
 hp_err hp_deconv_set_reference(hp_deconv *d, const double *x, size_t n)
 {
     return hp_deconv_set_reference_strided(d, x, n, 1);
@@ -113,18 +121,33 @@ hp_err hp_deconv_set_reference(hp_deconv *d, const double *x, size_t n)
 
 hp_err hp_deconv_set_reference_strided(hp_deconv *d, const double *x, size_t n, size_t stride)
 {
+    return set_reference(d, x, NULL, n, stride);
+}
+
+hp_err hp_deconv_set_reference_f(hp_deconv *d, const float *x, size_t n, size_t stride)
+{
+    return set_reference(d, NULL, x, n, stride);
+}
+
+static hp_err set_reference(hp_deconv *d, const double *x, const float *xf, size_t n, size_t stride)
+{
     if (!d)
         return HP_EINVAL;
-    d->inv = d->own_inv; /* writing the spectrum below: stop sharing someone else's */
-    hp_err e = transform(d, x, n, stride);
+    /* Writing the spectrum below: stop sharing someone else's. */
+    d->inv = d->own_inv;
+    d->have_ref = 0;
+    double *spec = d->inv;
+    hp_err e = load(d, x, xf, n, stride, spec);
+    if (e == HP_OK)
+        e = hp_fft_forward_inplace(d->fft, spec);
     if (e != HP_OK)
         return e;
     const hp_deconv_cfg *c = &d->cfg;
     double nyq = c->rate_hz / 2, df = c->rate_hz / (double)c->fft_frames;
     /* Edge powers from just inside the band, clear of the fades. */
-    double eps_lo = band_power(d, c->f1_hz * 1.5, c->f1_hz * 2.0);
-    double eps_hi = c->f2_hz < 0.98 * nyq ? band_power(d, c->f2_hz / 1.25, c->f2_hz / 1.1) : 0;
-    double in_band = band_power(d, c->f1_hz * 1.5, c->f2_hz / 1.1);
+    double eps_lo = band_power(d, spec, c->f1_hz * 1.5, c->f1_hz * 2.0);
+    double eps_hi = c->f2_hz < 0.98 * nyq ? band_power(d, spec, c->f2_hz / 1.25, c->f2_hz / 1.1) : 0;
+    double in_band = band_power(d, spec, c->f1_hz * 1.5, c->f2_hz / 1.1);
     if (!(in_band > 0) || !isfinite(in_band))
         return HP_ENODATA;
     if (!(eps_lo > 0))
@@ -139,12 +162,42 @@ hp_err hp_deconv_set_reference_strided(hp_deconv *d, const double *x, size_t n, 
             eps += eps_lo * (f > 0 ? edge_weight(log2(c->f1_hz / f)) : 1.0);
         if (eps_hi > 0 && f > c->f2_hz)
             eps += eps_hi * edge_weight(log2(f / c->f2_hz));
-        double complex X = d->spec[k];
-        double p = creal(X) * creal(X) + cimag(X) * cimag(X);
-        d->inv[k] = (p + eps > 0) ? conj(X) / (p + eps) : 0;
+        double re = spec[2 * k], im = spec[2 * k + 1];
+        double p = re * re + im * im + eps;
+        spec[2 * k] = p > 0 ? re / p : 0;
+        spec[2 * k + 1] = p > 0 ? -im / p : 0;
     }
     d->have_ref = 1;
     return HP_OK;
+}
+
+hp_err hp_deconv_run_inplace(const hp_deconv *d, double *buf)
+{
+    if (!d || !buf || !d->have_ref)
+        return HP_EINVAL;
+    hp_err e = hp_deconv_transform_inplace(d, buf);
+    return e == HP_OK ? hp_deconv_divide_inplace(d, buf) : e;
+}
+
+hp_err hp_deconv_transform_inplace(const hp_deconv *d, double *buf)
+{
+    if (!d || !buf)
+        return HP_EINVAL;
+    return hp_fft_forward_inplace(d->fft, buf);
+}
+
+hp_err hp_deconv_divide_inplace(const hp_deconv *d, double *buf)
+{
+    if (!d || !buf || !d->have_ref)
+        return HP_EINVAL;
+    size_t nb = d->cfg.fft_frames / 2 + 1;
+    const double *inv = d->inv;
+    for (size_t k = 0; k < nb; k++) {
+        double yr = buf[2 * k], yi = buf[2 * k + 1], vr = inv[2 * k], vi = inv[2 * k + 1];
+        buf[2 * k] = yr * vr - yi * vi;
+        buf[2 * k + 1] = yr * vi + yi * vr;
+    }
+    return hp_fft_inverse_inplace(d->fft, buf);
 }
 
 hp_err hp_deconv_run(hp_deconv *d, const double *y, size_t n, double *h)
@@ -156,13 +209,14 @@ hp_err hp_deconv_run_strided(hp_deconv *d, const double *y, size_t n, size_t str
 {
     if (!d || !h || !d->have_ref)
         return HP_EINVAL;
-    hp_err e = transform(d, y, n, stride);
-    if (e != HP_OK)
-        return e;
-    size_t nb = d->cfg.fft_frames / 2 + 1;
-    for (size_t k = 0; k < nb; k++)
-        d->spec[k] *= d->inv[k];
-    return hp_fft_inverse_destroy(d->fft, d->spec, h);
+    if (!d->work && !(d->work = hp_fft_alloc_real(d->cfg.fft_frames + 2)))
+        return HP_ENOMEM;
+    hp_err e = load(d, y, NULL, n, stride, d->work);
+    if (e == HP_OK)
+        e = hp_deconv_run_inplace(d, d->work);
+    if (e == HP_OK)
+        memcpy(h, d->work, d->cfg.fft_frames * sizeof *h);
+    return e;
 }
 
 hp_err hp_deconv_share_reference(hp_deconv *dst, const hp_deconv *src)

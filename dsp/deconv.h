@@ -25,7 +25,7 @@ typedef struct {
 
 typedef struct hp_deconv hp_deconv;
 
-/* Plans the transforms once for cfg->fft_frames (FFTW_ESTIMATE). NULL + *err on failure:
+/* Plans the transforms once for cfg->fft_frames (FFTW_ESTIMATE; an even size is faster). NULL + *err on failure:
  * HP_EINVAL for a bad band or size, HP_ENOMEM. Not thread-safe (FFTW planning). */
 hp_deconv *hp_deconv_new(const hp_deconv_cfg *cfg, hp_err *err) HP_WUR;
 void hp_deconv_free(hp_deconv *d);
@@ -41,6 +41,26 @@ hp_err hp_deconv_set_reference(hp_deconv *d, const double *x, size_t n) HP_WUR;
 /* The same, reading x[0], x[stride], ... (one channel of interleaved audio) without a copy. */
 hp_err hp_deconv_set_reference_strided(hp_deconv *d, const double *x, size_t n, size_t stride)
     HP_WUR;
+
+/* The same from floats, x[0], x[stride], ... */
+hp_err hp_deconv_set_reference_f(hp_deconv *d, const float *x, size_t n, size_t stride) HP_WUR;
+
+/* Length in doubles of a work buffer for hp_deconv_run_inplace: fft_frames + 2. */
+size_t hp_deconv_buf_len(const hp_deconv *d);
+
+/* Deconvolves in place. buf (from hp_fft_alloc_real, at least hp_deconv_buf_len(d) doubles)
+ * holds the recording zero-padded to fft_frames (the 2 extra doubles are scratch); on return
+ * buf[0 .. fft_frames) holds h as hp_deconv_run gives it. d is only read, so with its
+ * reference set any number of threads may run this on one d at once, each with its own buf.
+ * HP_EINVAL without a reference or for NULL. */
+hp_err hp_deconv_run_inplace(const hp_deconv *d, double *buf) HP_WUR;
+
+/* hp_deconv_run_inplace in two steps, so that a recording can be transformed before the
+ * reference is set: transform turns the recording in buf into its spectrum (no reference
+ * needed), divide turns that spectrum into h (HP_EINVAL without a reference). Both only read
+ * d, as hp_deconv_run_inplace. */
+hp_err hp_deconv_transform_inplace(const hp_deconv *d, double *buf) HP_WUR;
+hp_err hp_deconv_divide_inplace(const hp_deconv *d, double *buf) HP_WUR;
 
 /* Deconvolves y (n <= fft_frames samples) into h (fft_frames samples, circular: time zero at
  * index 0, negative times, where the harmonic responses land, wrap to the end). */

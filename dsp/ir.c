@@ -18,12 +18,16 @@ hp_err hp_ir_find_onset(const double *h, size_t n, size_t lo, size_t len, double
         return HP_EINVAL;
     size_t best = lo;
     double best_abs = -1;
-    for (size_t i = 0; i < len; i++) {
-        size_t k = (lo + i) % n;
-        double a = fabs(h[k]);
-        if (a > best_abs) {
-            best_abs = a;
-            best = k;
+    /* The circular range as (at most) two straight runs, in the same order. */
+    size_t first = len < n - lo ? len : n - lo;
+    size_t runs[2][2] = {{lo, lo + first}, {0, len - first}};
+    for (int r = 0; r < 2; r++) {
+        for (size_t k = runs[r][0]; k < runs[r][1]; k++) {
+            double a = fabs(h[k]);
+            if (a > best_abs) {
+                best_abs = a;
+                best = k;
+            }
         }
     }
     if (!(best_abs > 0))
@@ -79,14 +83,35 @@ hp_err hp_ir_extract(const double *h, size_t n, const hp_ir_window *w, double *o
     return HP_OK;
 }
 
+/* Multiplies x[0], x[step], ... (count samples) by the half-Hann 0.5 - 0.5 cos(pi (i + 0.5) /
+ * count), rising along the walk. The cosine comes from a rotation recurrence, one complex
+ * multiplication a sample (its error grows by about an ulp per step, 1e-12 at 10^4 samples). */
+static void half_hann(double *x, long long step, size_t count)
+{
+    double d = M_PI / (double)count, cd = cos(d), sd = sin(d);
+    double c = cos(0.5 * d), s = sin(0.5 * d);
+    for (size_t i = 0; i < count; i++, x += step) {
+        *x *= 0.5 - 0.5 * c;
+        double cn = c * cd - s * sd;
+        s = s * cd + c * sd;
+        c = cn;
+    }
+}
+
 hp_err hp_ir_segment(const double *h, size_t n, const hp_ir_window *w, double *out)
 {
     if (!window_ok(h, n, w) || !out)
         return HP_EINVAL;
-    long long z = (long long)floor(w->t0) - (long long)w->before;
     size_t len = w->before + w->after + 1;
-    for (size_t i = 0; i < len; i++)
-        out[i] = h[hp_ir_wrap(z + (long long)i, n)] * taper_weight(w, i, len);
+    /* The samples in (at most) two straight runs of the circular buffer, then the tapers. */
+    size_t start = hp_ir_wrap((long long)floor(w->t0) - (long long)w->before, n);
+    size_t first = len < n - start ? len : n - start;
+    memcpy(out, h + start, first * sizeof *out);
+    memcpy(out + first, h, (len - first) * sizeof *out);
+    if (w->taper_before)
+        half_hann(out, 1, w->taper_before);
+    if (w->taper_after)
+        half_hann(out + len - 1, -1, w->taper_after);
     return HP_OK;
 }
 
@@ -95,10 +120,12 @@ hp_err hp_ir_rms(const double *h, size_t n, size_t lo, size_t len, double *rms)
     if (!h || !rms || len == 0 || len > n)
         return HP_EINVAL;
     double s = 0;
-    for (size_t i = 0; i < len; i++) {
-        double v = h[(lo + i) % n];
-        s += v * v;
-    }
+    lo %= n;
+    size_t first = len < n - lo ? len : n - lo;
+    for (size_t k = lo; k < lo + first; k++)
+        s += h[k] * h[k];
+    for (size_t k = 0; k < len - first; k++)
+        s += h[k] * h[k];
     *rms = sqrt(s / (double)len);
     return HP_OK;
 }

@@ -19,4 +19,8 @@ typedef struct {
 hp_err hp_sweep_estimate(const double *x, size_t n, double rate_hz,
                          hp_sweep_estimate_result *out) HP_WUR;
 
+/* The same for floats, reading x[0], x[stride], ... (one channel of interleaved audio). */
+hp_err hp_sweep_estimate_f(const float *x, size_t n, size_t stride, double rate_hz,
+                           hp_sweep_estimate_result *out) HP_WUR;
+
 #endif

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -88,78 +89,159 @@ static hp_err check_info(const SF_INFO *info, hp_diag *d)
     return HP_OK;
 }
 
-/* Finds the first NaN or infinity among samples [from, to) of a. */
-static hp_err check_finite(const hp_audio *a, size_t from, size_t to, hp_diag *d)
+/* What is being read: samples as doubles (hp_audio) or floats (hp_audio_f). */
+typedef struct {
+    int is_float;
+    void *data;          /* interleaved samples */
+    size_t frames;
+    unsigned channels;
+} sbuf;
+
+static double sample_at(const sbuf *b, size_t i)
 {
-    for (size_t i = from; i < to; i++) {
-        if (isfinite(a->data[i]))
+    return b->is_float ? (double)((const float *)b->data)[i] : ((const double *)b->data)[i];
+}
+
+static size_t sample_size(const sbuf *b)
+{
+    return b->is_float ? sizeof(float) : sizeof(double);
+}
+
+/* Index of the first NaN or infinity among samples [from, to) of b, or to. */
+static size_t first_nonfinite(const sbuf *b, size_t from, size_t to)
+{
+    if (b->is_float) {
+        const float *x = b->data;
+        for (size_t i = from; i < to; i++)
+            if (!isfinite(x[i]))
+                return i;
+        return to;
+    }
+    const double *x = b->data;
+    for (size_t i = from; i < to; i++)
+        if (!isfinite(x[i]))
+            return i;
+    return to;
+}
+
+/* Finds the first NaN or infinity among samples [from, to) of b. */
+static hp_err check_finite(const sbuf *b, size_t from, size_t to, hp_diag *d)
+{
+    for (size_t i = first_nonfinite(b, from, to); i < to; i++) {
+        double v = sample_at(b, i);
+        if (isfinite(v))
             continue;
         if (d) {
-            d->sample = (long long)(i / a->channels);
-            d->channel = (int)(i % a->channels) + 1;
+            d->sample = (long long)(i / b->channels);
+            d->channel = (int)(i % b->channels) + 1;
         }
-        hp_diag_set(d, "sample %zu of channel %u is %s", i / a->channels,
-                    (unsigned)(i % a->channels) + 1, isnan(a->data[i]) ? "NaN" : "infinite");
+        hp_diag_set(d, "sample %zu of channel %u is %s", i / b->channels,
+                    (unsigned)(i % b->channels) + 1, isnan(v) ? "NaN" : "infinite");
         return HP_EPARSE;
     }
     return HP_OK;
 }
 
-/* Grows a->data to the next capacity (in frames) in *cap: first_frames at first, then
+/* Grows b->data to the next capacity (in frames) in *cap: first_frames at first, then
  * doubling, refusing size_t overflow. */
-static hp_err grow(hp_audio *a, size_t *cap, size_t first_frames)
+static hp_err grow(sbuf *b, size_t *cap, size_t first_frames)
 {
-    size_t max_frames = SIZE_MAX / sizeof(double) / a->channels;
+    size_t max_frames = SIZE_MAX / sample_size(b) / b->channels;
     if (*cap >= max_frames)
         return HP_ENOMEM;
     size_t ncap = *cap == 0 ? first_frames : *cap > max_frames / 2 ? max_frames : *cap * 2;
     if (ncap > max_frames)
         ncap = max_frames;
-    double *p = realloc(a->data, ncap * a->channels * sizeof *p);
+    void *p = realloc(b->data, ncap * b->channels * sample_size(b));
     if (!p)
         return HP_ENOMEM;
-    a->data = p;
+    b->data = p;
     *cap = ncap;
     return HP_OK;
 }
 
-/* Reads every frame into a->data (a->channels already set), checking each chunk. */
-static hp_err read_frames(SNDFILE *sf, sf_count_t claimed, hp_audio *a, hp_diag *d)
+/* Bytes per sample of uncompressed formats, whose frame count a file's size bounds; 0 for
+ * the others. */
+static size_t bytes_per_sample(int format)
+{
+    switch (format & SF_FORMAT_SUBMASK) {
+    case SF_FORMAT_PCM_S8: case SF_FORMAT_PCM_U8: return 1;
+    case SF_FORMAT_PCM_16: return 2;
+    case SF_FORMAT_PCM_24: return 3;
+    case SF_FORMAT_PCM_32: case SF_FORMAT_FLOAT: return 4;
+    case SF_FORMAT_DOUBLE: return 8;
+    default: return 0;
+    }
+}
+
+/* Space for all of a recording whose size is known, at once: megabytes that are written once.
+ * On a virtual machine the first touch of each 4 KiB page costs about as much as reading its
+ * samples, so from 1 MiB up the buffer is 2 MiB aligned, rounded up to whole 2 MiB, and marked
+ * for transparent huge pages (one fault per 2 MiB). Freed with free(). */
+static void *alloc_whole(size_t bytes)
+{
+    const size_t huge = (size_t)2 << 20;
+    void *p = NULL;
+    if (bytes < huge / 2 || bytes > SIZE_MAX - huge)
+        return malloc(bytes);
+    size_t whole = (bytes + huge - 1) / huge * huge;
+    if (posix_memalign(&p, huge, whole) != 0)
+        return NULL;
+#ifdef MADV_HUGEPAGE
+    madvise(p, whole, MADV_HUGEPAGE); /* a hint: without it the pages are just small */
+#endif
+    return p;
+}
+
+/* Reads every frame into b->data (b->channels already set), checking each chunk. `sure` is
+ * true when the claimed frame count fits the file's size: then the buffer is allocated whole.
+ * Otherwise it grows geometrically, so that a header claiming billions of frames cannot make
+ * us allocate before the data is really there. */
+static hp_err read_frames(SNDFILE *sf, sf_count_t claimed, int sure, sbuf *b, hp_diag *d)
 {
     size_t cap = 0;
     size_t first = claimed > 0 && claimed < (sf_count_t)CHUNK_FRAMES ? (size_t)claimed : CHUNK_FRAMES;
     hp_err err = HP_OK;
-    while (claimed < 0 || (sf_count_t)a->frames < claimed) {
-        if (a->frames == cap && (err = grow(a, &cap, first)) != HP_OK)
+    if (sure && claimed > 0 && (size_t)claimed <= SIZE_MAX / sample_size(b) / b->channels) {
+        if (!(b->data = alloc_whole((size_t)claimed * b->channels * sample_size(b))))
+            return HP_ENOMEM;
+        cap = (size_t)claimed;
+    }
+    while (claimed < 0 || (sf_count_t)b->frames < claimed) {
+        if (b->frames == cap && (err = grow(b, &cap, first)) != HP_OK)
             return err;
-        size_t want = cap - a->frames < CHUNK_FRAMES ? cap - a->frames : CHUNK_FRAMES;
-        sf_count_t got = sf_readf_double(sf, a->data + a->frames * a->channels, (sf_count_t)want);
+        size_t want = cap - b->frames < CHUNK_FRAMES ? cap - b->frames : CHUNK_FRAMES;
+        size_t at = b->frames * b->channels;
+        sf_count_t got = b->is_float
+                             ? sf_readf_float(sf, (float *)b->data + at, (sf_count_t)want)
+                             : sf_readf_double(sf, (double *)b->data + at, (sf_count_t)want);
         if (got <= 0)
             break;
-        size_t from = a->frames * a->channels;
-        a->frames += (size_t)got;
-        if ((err = check_finite(a, from, a->frames * a->channels, d)) != HP_OK)
+        b->frames += (size_t)got;
+        if ((err = check_finite(b, at, b->frames * b->channels, d)) != HP_OK)
             return err;
     }
     if (sf_error(sf) != SF_ERR_NO_ERROR) {
         sf_reason(d, sf);
         return HP_EFORMAT;
     }
-    if (a->frames == 0) {
+    if (b->frames == 0) {
         hp_diag_set(d, "no audio frames");
         return HP_ENODATA;
     }
     /* SF_COUNT_MAX means "unknown length" (pipes); otherwise a short file is corrupt. */
-    if (claimed != SF_COUNT_MAX && (sf_count_t)a->frames < claimed) {
+    if (claimed != SF_COUNT_MAX && (sf_count_t)b->frames < claimed) {
         if (d)
-            d->sample = (long long)a->frames;
+            d->sample = (long long)b->frames;
         hp_diag_set(d, "truncated: header says %lld frames, only %zu present", (long long)claimed,
-                    a->frames);
+                    b->frames);
         return HP_EFORMAT;
     }
-    double *shrunk = realloc(a->data, a->frames * a->channels * sizeof *shrunk);
-    if (shrunk)
-        a->data = shrunk;
+    if (b->frames < cap) {
+        void *shrunk = realloc(b->data, b->frames * b->channels * sample_size(b));
+        if (shrunk)
+            b->data = shrunk;
+    }
     return HP_OK;
 }
 
@@ -206,20 +288,25 @@ static hp_err check_truncation(SNDFILE *sf, hp_diag *d)
     return err;
 }
 
-/* Everything after a successful open: validate, read samples and the comment. */
-static hp_err read_open(SNDFILE *sf, const SF_INFO *info, hp_audio *out, hp_diag *d)
+/* Everything after a successful open of a file of `size` bytes: validate, read samples and
+ * the comment. Whatever was allocated is left in *b and *comment, also on error. */
+static hp_err read_open(SNDFILE *sf, const SF_INFO *info, long long size, sbuf *b,
+                        double *rate_hz, char **comment, hp_diag *d)
 {
     hp_err err = check_truncation(sf, d);
     if (err == HP_OK)
         err = check_info(info, d);
     if (err != HP_OK)
         return err;
-    out->rate_hz = info->samplerate;
-    out->channels = (unsigned)info->channels;
-    if ((err = read_frames(sf, info->frames, out, d)) != HP_OK)
+    *rate_hz = info->samplerate;
+    b->channels = (unsigned)info->channels;
+    size_t bps = bytes_per_sample(info->format);
+    int sure = bps && info->frames > 0 &&
+               (unsigned long long)info->frames <= (unsigned long long)size / bps / b->channels;
+    if ((err = read_frames(sf, info->frames, sure, b, d)) != HP_OK)
         return err;
     const char *c = sf_get_string(sf, SF_STR_COMMENT);
-    if (c && c[0] && !(out->comment = strdup(c))) {
+    if (c && c[0] && !(*comment = strdup(c))) {
         hp_diag_set(d, "out of memory");
         return HP_ENOMEM;
     }
@@ -253,18 +340,20 @@ hp_err hp_audio_read_mem(const void *buf, size_t len, hp_audio *out, hp_diag *di
         sf_reason(diag, NULL);
         return HP_EFORMAT;
     }
-    hp_err err = read_open(sf, &info, out, diag);
+    sbuf b = {0, NULL, 0, 0};
+    hp_err err = read_open(sf, &info, (long long)len, &b, &out->rate_hz, &out->comment, diag);
     sf_close(sf);
+    out->data = b.data;
+    out->frames = b.frames;
+    out->channels = b.channels;
     if (err != HP_OK)
         hp_audio_release(out);
     return err;
 }
 
-hp_err hp_audio_read(const char *path, hp_audio *out, hp_diag *diag)
+/* Opens path and reads it into b (never letting libsndfile guess a headerless format). */
+static hp_err read_path(const char *path, sbuf *b, double *rate_hz, char **comment, hp_diag *diag)
 {
-    start(out, diag);
-    if (!path || !out)
-        return HP_EINVAL;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         hp_diag_set(diag, "%s", strerror(errno));
@@ -290,13 +379,53 @@ hp_err hp_audio_read(const char *path, hp_audio *out, hp_diag *diag)
         sf_reason(diag, NULL);
         err = HP_EFORMAT;
     } else {
-        err = read_open(sf, &info, out, diag);
+        err = read_open(sf, &info, S_ISREG(st.st_mode) ? (long long)st.st_size : 0, b, rate_hz,
+                        comment, diag);
         sf_close(sf);
     }
     close(fd);
+    return err;
+}
+
+hp_err hp_audio_read(const char *path, hp_audio *out, hp_diag *diag)
+{
+    start(out, diag);
+    if (!path || !out)
+        return HP_EINVAL;
+    sbuf b = {0, NULL, 0, 0};
+    hp_err err = read_path(path, &b, &out->rate_hz, &out->comment, diag);
+    out->data = b.data;
+    out->frames = b.frames;
+    out->channels = b.channels;
     if (err != HP_OK)
         hp_audio_release(out);
     return err;
+}
+
+hp_err hp_audio_read_f(const char *path, hp_audio_f *out, hp_diag *diag)
+{
+    if (out)
+        memset(out, 0, sizeof *out);
+    hp_diag_clear(diag);
+    if (!path || !out)
+        return HP_EINVAL;
+    sbuf b = {1, NULL, 0, 0};
+    hp_err err = read_path(path, &b, &out->rate_hz, &out->comment, diag);
+    out->data = b.data;
+    out->frames = b.frames;
+    out->channels = b.channels;
+    if (err != HP_OK)
+        hp_audio_f_release(out);
+    return err;
+}
+
+void hp_audio_f_release(hp_audio_f *a)
+{
+    if (!a)
+        return;
+    free(a->data);
+    free(a->comment);
+    memset(a, 0, sizeof *a);
 }
 
 /* ---- writing ---- */

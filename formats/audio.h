@@ -41,6 +41,24 @@ hp_err hp_audio_read(const char *path, hp_audio *out, hp_diag *diag) HP_WUR;
  * read, never kept. For tests and fuzzing. Same errors (len 0 is HP_ENODATA). */
 hp_err hp_audio_read_mem(const void *buf, size_t len, hp_audio *out, hp_diag *diag) HP_WUR;
 
+/* The same as hp_audio with float samples: half the memory, and exact for what recordings
+ * hold (integer samples of up to 24 bits, 32-bit floats); wider formats lose their low bits.
+ * A zeroed struct ({0}) is a valid empty value. */
+typedef struct {
+    double rate_hz;
+    size_t frames;
+    unsigned channels;
+    float *data;       /* interleaved, frames * channels entries */
+    char *comment;
+} hp_audio_f;
+
+/* hp_audio_read into floats: the same checks, errors and diagnostics (a double-precision
+ * sample beyond float range reads as infinite, HP_EPARSE). Release with hp_audio_f_release. */
+hp_err hp_audio_read_f(const char *path, hp_audio_f *out, hp_diag *diag) HP_WUR;
+
+/* Frees data and comment and leaves *a zeroed. a may be NULL. */
+void hp_audio_f_release(hp_audio_f *a);
+
 /* Writes a as a 32-bit float WAV at path, creating or truncating it in place (for atomic
  * output pass a temporary path from hp_outset_path()); on failure the partly written file is
  * removed. Samples keep float precision (24-bit mantissa). a->comment, when set and

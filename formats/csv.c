@@ -26,15 +26,27 @@ hp_err hp_csv_write(FILE *f, const char *header, const double *const *cols, size
         if (fputs(header, f) == EOF || ((n == 0 || header[n - 1] != '\n') && fputc('\n', f) == EOF))
             return HP_EIO;
     }
-    char buf[400]; /* %.17f of DBL_MAX is 327 characters */
+    /* One row at a time into a buffer and one fwrite: stdio's per-call locking would cost
+     * more than the formatting. */
+    char line[4096], buf[400]; /* %.17f of DBL_MAX is 327 characters */
     for (size_t r = 0; r < nrows; r++) {
+        size_t used = 0;
         for (size_t c = 0; c < ncols; c++) {
             if ((err = hp_num_fixed(buf, sizeof buf, cols[c][r], decimals[c])) != HP_OK)
                 return err;
-            if ((c > 0 && fputc(',', f) == EOF) || fputs(buf, f) == EOF)
-                return HP_EIO;
+            size_t n = strlen(buf);
+            if (used + n + 2 > sizeof line) {
+                if (fwrite(line, 1, used, f) != used)
+                    return HP_EIO;
+                used = 0;
+            }
+            if (c > 0)
+                line[used++] = ',';
+            memcpy(line + used, buf, n);
+            used += n;
         }
-        if (fputc('\n', f) == EOF)
+        line[used++] = '\n';
+        if (fwrite(line, 1, used, f) != used)
             return HP_EIO;
     }
     return ferror(f) ? HP_EIO : HP_OK;

@@ -14,7 +14,10 @@
  *
  * Write errors are reported, not fatal: a program using this should ignore SIGXFSZ
  * (signal(SIGXFSZ, SIG_IGN)) so that exceeding RLIMIT_FSIZE becomes EFBIG and thus HP_EIO
- * instead of killing the process. An outset is not thread-safe; use one per thread. */
+ * instead of killing the process. Several threads may register and write files of one set at
+ * once (hp_outset_reserve, hp_outset_path, hp_outset_fopen, hp_outset_written, each on its own
+ * files); commit and free must not overlap anything else. Commit syncs and renames in
+ * threads of its own (up to four). */
 typedef struct hp_outset hp_outset;
 
 /* Starts a set writing into dir, creating dir and missing parents (mode 0777 & ~umask) and
@@ -33,6 +36,19 @@ const char *hp_outset_path(hp_outset *s, const char *name);
 /* Registers `name` as above and returns its temporary file opened for writing ("w"). The
  * set owns the FILE: do not fclose it; commit flushes, fsyncs and closes it. NULL on error. */
 FILE *hp_outset_fopen(hp_outset *s, const char *name);
+
+/* Creates the temporary for `name` now, ahead of its writer (creating files is the slow part
+ * of writing small ones, and can be done while something else is computed); a later
+ * hp_outset_path or hp_outset_fopen of the same name takes it over. A reserved name nobody
+ * registered by commit time is dropped, not published. HP_EINVAL for a bad or registered
+ * name or a committed set, HP_EIO when the file cannot be created, HP_ENOMEM. */
+hp_err hp_outset_reserve(hp_outset *s, const char *name) HP_WUR;
+
+/* Says the file registered as `name` is complete (a FILE from hp_outset_fopen is flushed, and
+ * stays open until commit) and starts writing it to disk, so that commit's fsync finds little
+ * left to do. Optional. HP_EINVAL for an unknown name; HP_EIO when flushing fails (commit
+ * then fails on the same file). */
+hp_err hp_outset_written(hp_outset *s, const char *name) HP_WUR;
 
 /* Makes the set durable and visible: fflush + fsync + fclose each FILE from hp_outset_fopen,
  * fsync each file written through hp_outset_path, and only if all of that succeeded rename

@@ -3,6 +3,8 @@
  * of the simulated biquads (the truth), the noise formula of measurement-science.md 2.1 and the
  * closed-form harmonic levels of a Hammerstein polynomial. */
 #include "t.h"
+#include <pthread.h>
+#include <string.h>
 #include "analysis.h"
 #include "deconv.h"
 #include "fft.h"
@@ -275,6 +277,112 @@ static void band_limited(const hp_grid *g)
     free(s.x);
 }
 
+/* The in-place, shared use hpfr analyze makes: one deconvolver and one analyzer, two threads
+ * each deconvolving and analysing its own recording in its own buffer, the spectrum taken
+ * before the reference is set. Each result must equal the plain single-threaded one. */
+typedef struct {
+    const hp_deconv *d;
+    const hp_analyzer *a;
+    const double *rec;
+    size_t n, len;
+    hp_response r;
+    hp_err e;
+} shared_job;
+
+static void *shared_run(void *arg)
+{
+    shared_job *j = arg;
+    double *buf = hp_fft_alloc_real(j->len);
+    hp_path_opts o = {-1, {0, 0}, 0};
+    j->e = buf ? HP_OK : HP_ENOMEM;
+    if (buf) {
+        memset(buf, 0, j->len * sizeof *buf);
+        memcpy(buf, j->rec, j->n * sizeof *buf);
+        j->e = hp_deconv_run_inplace(j->d, buf);
+    }
+    if (j->e == HP_OK)
+        j->e = hp_analyzer_run_inplace(j->a, buf, &o, &j->r);
+    hp_fft_buf_free(buf);
+    return NULL;
+}
+
+static int same_response(const hp_response *x, const hp_response *y)
+{
+    int same = x->n == y->n && x->latency_frames == y->latency_frames && x->pnr_db == y->pnr_db &&
+               x->ir_len == y->ir_len && memcmp(x->ir, y->ir, x->ir_len * sizeof *x->ir) == 0;
+    for (size_t i = 0; same && i < x->n; i++)
+        same = x->raw_db[i] == y->raw_db[i] && x->smooth_db[i] == y->smooth_db[i] &&
+               x->phase_deg[i] == y->phase_deg[i] &&
+               (x->thd_db[i] == y->thd_db[i] || (isnan(x->thd_db[i]) && isnan(y->thd_db[i])));
+    return same;
+}
+
+static void shared_in_place(const sweep *s, const hp_grid *g)
+{
+    size_t n = s->info.total_frames, nfft = hp_fft_good_size(n);
+    double *rec[2];
+    hp_cascade c[2] = {sim_headphone(48000, 0.5, 100), sim_headphone(48000, 0.25, 31)};
+    for (int k = 0; k < 2; k++) {
+        rec[k] = calloc(n, sizeof *rec[k]);
+        sim_apply(&c[k], 0.01, 0.005, pow(10, -90 / 20.0), 11 + (unsigned)k, s->x, rec[k], n);
+    }
+    hp_deconv_cfg dc = {s->info.rate_hz, s->info.f1_hz, s->info.f2_hz, nfft, 0};
+    hp_analysis_cfg ac = cfg_for(s, g);
+    hp_err e;
+    hp_deconv *d = hp_deconv_new(&dc, &e);
+    hp_analyzer *a = d ? hp_analyzer_new(&ac, nfft, &e) : NULL;
+    CHECK(d && a);
+    if (!d || !a)
+        return;
+    size_t len = hp_analyzer_buf_len(a);
+    CHECK(hp_analysis_buf_len(&ac, nfft) == len && len >= hp_deconv_buf_len(d));
+    CHECK(hp_deconv_buf_len(d) == nfft + 2);
+    /* Transforming needs no reference, dividing does. */
+    double *buf = hp_fft_alloc_real(len);
+    memset(buf, 0, len * sizeof *buf);
+    memcpy(buf, rec[0], n * sizeof *buf);
+    CHECK(hp_deconv_transform_inplace(d, buf) == HP_OK);
+    CHECK(hp_deconv_divide_inplace(d, buf) == HP_EINVAL);
+    CHECK(hp_deconv_run_inplace(d, buf) == HP_EINVAL);
+    hp_fft_buf_free(buf);
+    /* A reference from floats (every other sample of two interleaved channels) gives the same
+     * deconvolution as the same values given as doubles. */
+    float *xf = calloc(2 * n, sizeof *xf);
+    double *xr = calloc(n, sizeof *xr), *h1 = calloc(nfft, sizeof *h1), *h2 = calloc(nfft, sizeof *h2);
+    for (size_t k = 0; k < n; k++)
+        xr[k] = xf[2 * k + 1] = (float)s->x[k];
+    CHECK(hp_deconv_set_reference_f(d, xf + 1, n, 2) == HP_OK);
+    CHECK(hp_deconv_run(d, rec[0], n, h1) == HP_OK);
+    CHECK(hp_deconv_set_reference(d, xr, n) == HP_OK);
+    CHECK(hp_deconv_run(d, rec[0], n, h2) == HP_OK);
+    CHECK(memcmp(h1, h2, nfft * sizeof *h1) == 0);
+    CHECK(hp_deconv_set_reference_f(d, xf, n, 0) == HP_EINVAL);
+    free(xf);
+    free(xr);
+    free(h1);
+    free(h2);
+    CHECK(hp_deconv_set_reference(d, s->x, n) == HP_OK);
+    shared_job j[2] = {{d, a, rec[0], n, len, {0}, HP_OK}, {d, a, rec[1], n, len, {0}, HP_OK}};
+    pthread_t t;
+    int started = pthread_create(&t, NULL, shared_run, &j[0]) == 0;
+    if (!started)
+        shared_run(&j[0]);
+    shared_run(&j[1]);
+    if (started)
+        pthread_join(t, NULL);
+    for (int k = 0; k < 2; k++) {
+        hp_response single;
+        CHECK(j[k].e == HP_OK && analyze(s, rec[k], g, -1, &single) == HP_OK);
+        CHECK(same_response(&j[k].r, &single));
+        CHECK(j[k].r.latency_frames == (k ? 31 : 100));
+        hp_response_release(&single);
+        hp_response_release(&j[k].r);
+        free(rec[k]);
+    }
+    hp_analyzer_free(a);
+    hp_deconv_free(d);
+}
+
 static void misuse(const sweep *s)
 {
     hp_err e;
@@ -312,6 +420,7 @@ int main(void)
     harmonics(&s, &g);
     self_and_delay(&s, &g);
     misuse(&s);
+    shared_in_place(&s, &g);
     band_limited(&g);
     hp_grid_release(&g);
     free(s.x);

@@ -10,6 +10,7 @@
 #include "formats/outset.h"
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
 #include <limits.h>
 #include <locale.h>
 #include <signal.h>
@@ -353,6 +354,48 @@ static void audio_truncated_formats(void)
     }
 }
 
+/* hp_audio_read_f reads what hp_audio_read reads, as floats (exactly, for float and up to
+ * 24-bit files), with the same errors and diagnostics. */
+static void audio_float_read(void)
+{
+    static const char *const files[] = {"rt.wav", "pcm16.wav", "m.wav", "nan.wav", "inf.wav",
+                                        "text.wav", "empty.wav", "zero.wav", "missing.wav",
+                                        "c.wav"};
+    int same = 1;
+    for (size_t k = 0; k < sizeof files / sizeof files[0]; k++) {
+        hp_audio a;
+        hp_audio_f f;
+        hp_diag da, df;
+        hp_err ea = hp_audio_read(pathf(files[k]), &a, &da);
+        hp_err ef = hp_audio_read_f(pathf(files[k]), &f, &df);
+        same &= ea == ef && strcmp(da.reason, df.reason) == 0 && da.sample == df.sample &&
+                da.channel == df.channel && a.frames == f.frames && a.channels == f.channels &&
+                a.rate_hz == f.rate_hz && (!a.comment) == (!f.comment) &&
+                (!a.comment || strcmp(a.comment, f.comment) == 0);
+        for (size_t i = 0; same && i < a.frames * a.channels; i++)
+            same &= (double)f.data[i] == a.data[i];
+        if (!same)
+            fprintf(stderr, "audio_float_read: %s differs\n", files[k]);
+        hp_audio_release(&a);
+        hp_audio_f_release(&f);
+        CHECK(f.data == NULL && f.comment == NULL && f.frames == 0);
+    }
+    CHECK(same);
+    /* 24-bit integers are exact in float too. */
+    double x[3] = {0.5, -8388607.0 / 8388608.0, 1.0 / 8388608.0};
+    write_sndfile(pathf("p24.wav"), SF_FORMAT_WAV | SF_FORMAT_PCM_24, 1, x, 3);
+    hp_audio_f f;
+    hp_audio a;
+    CHECK(hp_audio_read_f(pathf("p24.wav"), &f, NULL) == HP_OK && f.frames == 3);
+    CHECK(hp_audio_read(pathf("p24.wav"), &a, NULL) == HP_OK && a.frames == 3);
+    for (int i = 0; i < 3 && f.data && a.data; i++)
+        CHECK((double)f.data[i] == a.data[i] && fabs(a.data[i] - x[i]) < 1e-6);
+    hp_audio_release(&a);
+    hp_audio_f_release(&f);
+    hp_audio_f_release(NULL);
+    CHECK(hp_audio_read_f(NULL, &f, NULL) == HP_EINVAL);
+}
+
 static void audio_tests(void)
 {
     audio_roundtrip(1, NULL);
@@ -365,6 +408,7 @@ static void audio_tests(void)
     audio_mem_fuzz();
     audio_long_comment();
     audio_truncated_formats();
+    audio_float_read();
 }
 
 /* ---- outset ---- */
@@ -465,6 +509,86 @@ static void outset_blocked(void)
     CHECK(count_entries(pathf("blk")) == 1);
 }
 
+/* Two threads register and write files of one set at once (through both kinds of
+ * registration) and mark them written; the commit publishes every file intact. */
+typedef struct {
+    hp_outset *set;
+    int id, ok;
+} set_writer;
+
+static void *write_some(void *arg)
+{
+    set_writer *w = arg;
+    w->ok = 1;
+    for (int i = 0; i < 25; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "t%d-%02d.txt", w->id, i);
+        if (i % 5 == 4) {
+            const char *tmp = hp_outset_path(w->set, name);
+            FILE *f = tmp ? fopen(tmp, "w") : NULL;
+            w->ok &= f && fprintf(f, "%s\n", name) > 0 && fclose(f) == 0;
+        } else {
+            FILE *f = hp_outset_fopen(w->set, name);
+            w->ok &= f && fprintf(f, "%s\n", name) > 0;
+        }
+        w->ok &= hp_outset_written(w->set, name) == HP_OK;
+    }
+    return NULL;
+}
+
+static void outset_threads(void)
+{
+    hp_outset *s = hp_outset_new(pathf("thr"), NULL);
+    set_writer w[2] = {{s, 1, 0}, {s, 2, 0}};
+    pthread_t t;
+    CHECK(s && pthread_create(&t, NULL, write_some, &w[0]) == 0);
+    write_some(&w[1]);
+    pthread_join(t, NULL);
+    CHECK(w[0].ok && w[1].ok);
+    CHECK(hp_outset_written(s, "unknown.txt") == HP_EINVAL);
+    CHECK(hp_outset_commit(s) == HP_OK);
+    hp_outset_free(s);
+    int intact = 1;
+    for (int id = 1; id <= 2; id++)
+        for (int i = 0; i < 25; i++) {
+            char name[32], want[40];
+            snprintf(name, sizeof name, "thr/t%d-%02d.txt", id, i);
+            snprintf(want, sizeof want, "%s\n", name + 4);
+            intact &= file_is(pathf(name), want);
+        }
+    CHECK(intact && count_entries(pathf("thr")) == 50);
+}
+
+/* Names reserved ahead: taken over by either kind of registration, registered only once, and
+ * dropped at commit (or free) when nobody wrote them. */
+static void outset_reserve(void)
+{
+    CHECK(mkdir(pathf("res"), 0777) == 0);
+    put_file(pathf("res/kept.txt"), "old\n");
+    hp_outset *s = hp_outset_new(pathf("res"), NULL);
+    CHECK(hp_outset_reserve(s, "a.txt") == HP_OK && hp_outset_reserve(s, "b.wav") == HP_OK);
+    CHECK(hp_outset_reserve(s, "unused.txt") == HP_OK && hp_outset_reserve(s, "kept.txt") == HP_OK);
+    CHECK(hp_outset_reserve(s, "a.txt") == HP_EINVAL && hp_outset_reserve(s, "x/y") == HP_EINVAL);
+    CHECK(count_entries(pathf("res")) == 5); /* four temporaries and kept.txt */
+    FILE *f = hp_outset_fopen(s, "a.txt");
+    CHECK(f && fputs("a\n", f) >= 0);
+    CHECK(hp_outset_fopen(s, "a.txt") == NULL); /* taken once only */
+    const char *tmp = hp_outset_path(s, "b.wav");
+    FILE *g = tmp ? fopen(tmp, "w") : NULL;
+    CHECK(g && fputs("b\n", g) >= 0 && fclose(g) == 0);
+    CHECK(hp_outset_commit(s) == HP_OK);
+    hp_outset_free(s);
+    CHECK(file_is(pathf("res/a.txt"), "a\n") && file_is(pathf("res/b.wav"), "b\n"));
+    CHECK(file_is(pathf("res/kept.txt"), "old\n") && !exists(pathf("res/unused.txt")));
+    CHECK(count_entries(pathf("res")) == 3);
+    /* A set freed without commit removes its reservations and the directory it made. */
+    s = hp_outset_new(pathf("res2/sub"), NULL);
+    CHECK(hp_outset_reserve(s, "r.txt") == HP_OK && count_entries(pathf("res2/sub")) == 1);
+    hp_outset_free(s);
+    CHECK(!exists(pathf("res2")));
+    CHECK(hp_outset_reserve(NULL, "r.txt") == HP_EINVAL);
+}
+
 /* RLIMIT_FSIZE makes writes fail with EFBIG (SIGXFSZ ignored): reported, nothing renamed. */
 static void outset_fsize(void)
 {
@@ -530,6 +654,8 @@ static void outset_tests(void)
     outset_replace_and_misuse();
     outset_blocked();
     outset_fsize();
+    outset_threads();
+    outset_reserve();
     write_atomic();
 }
 
@@ -876,8 +1002,47 @@ static void csv_tests(void)
     }
 }
 
+/* hp_num_fixed against printf itself (C locale), minus the sign of a value that rounds to
+ * zero: values of every magnitude the files hold and beyond, halves and near-halves where
+ * rounding is decided, at every number of decimals. */
+static void fixed_matches_printf(void)
+{
+    unsigned long long seed = 12345;
+    long mismatches = 0, tried = 0;
+    for (int i = 0; i < 200000; i++) {
+        seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+        double u = (double)(seed >> 11) / 9007199254740992.0; /* [0, 1) */
+        int d = (int)((seed >> 3) % 18);
+        double v;
+        switch (i % 4) {
+        case 0: v = (u - 0.5) * pow(10.0, (double)((seed >> 7) % 20) - 9); break;
+        case 1: v = (floor(u * 1e6) + 0.5) / pow(10.0, d); break;          /* decimal halves */
+        case 2: v = nextafter((floor(u * 1e5) + 0.5) / pow(10.0, d), (seed & 1) ? 1e9 : -1e9); break;
+        default: v = -(double)((seed >> 20) % 1000) / 8.0; break;          /* binary halves */
+        }
+        char want[400], got[400];
+        snprintf(want, sizeof want, "%.*f", d, v);
+        int zero = 1;
+        for (const char *c = want; *c; c++)
+            zero &= !(*c >= '1' && *c <= '9');
+        const char *w = (want[0] == '-' && zero) ? want + 1 : want;
+        tried++;
+        if (hp_num_fixed(got, sizeof got, v, d) != HP_OK || strcmp(got, w) != 0) {
+            if (mismatches++ < 5)
+                fprintf(stderr, "hp_num_fixed(%.17g, %d) = %s, printf %s\n", v, d, got, w);
+        }
+    }
+    CHECK(tried == 200000 && mismatches == 0);
+    char b[16];
+    CHECK(hp_num_fixed(b, 4, 123.25, 2) == HP_ERANGE); /* too small a buffer, fast path or not */
+    CHECK(hp_num_fixed(b, sizeof b, -0.0, 3) == HP_OK && strcmp(b, "0.000") == 0);
+    CHECK(hp_num_fixed(b, sizeof b, 0.05, 1) == HP_OK && strcmp(b, "0.1") == 0); /* 0.05000000000000000277 */
+    CHECK(hp_num_fixed(b, sizeof b, 2.675, 2) == HP_OK && strcmp(b, "2.67") == 0); /* 2.67499999999999982236431605997495353221893310546875 */
+}
+
 static void num_tests(void)
 {
+    fixed_matches_printf();
     char b[HP_NUM_SHORTEST_MAX];
     double v = 0;
     CHECK(hp_num_shortest(b, sizeof b, 0.1) == HP_OK && strcmp(b, "0.1") == 0);

@@ -161,6 +161,18 @@ static void estimation(void)
     CHECK(fabs(r.f1_hz / f1 - 1) < 0.05);
     CHECK(fabs(r.f2_hz / f2 - 1) < 0.05);
     CHECK(r.start_frame >= pre && r.start_frame < pre + 50);
+    /* From floats, as the second of three interleaved channels: the same estimate, to float
+     * precision of the samples. */
+    float *xf = calloc(3 * total, sizeof *xf);
+    for (size_t k = 0; k < total; k++)
+        xf[3 * k + 1] = (float)x[k];
+    hp_sweep_estimate_result rf;
+    CHECK(hp_sweep_estimate_f(xf + 1, total, 3, fs, &rf) == HP_OK);
+    CHECK(fabs(rf.rate_const_s / r.rate_const_s - 1) < 1e-5 && rf.start_frame == r.start_frame &&
+          rf.frames == r.frames);
+    CHECK(hp_sweep_estimate_f(xf + 1, total, 0, fs, &rf) == HP_EINVAL);
+    CHECK(hp_sweep_estimate_f(NULL, total, 1, fs, &rf) == HP_EINVAL);
+    free(xf);
     /* White-ish noise is not a sweep; silence is nothing. */
     uint64_t s = 1;
     for (size_t k = 0; k < total; k++) {

@@ -250,6 +250,7 @@ if run "hpfr analyze (2-channel recording)" "$HPFR" analyze --sweep s.wav --rec 
     check "summary.json: latency_frames = --delay $DELAY on both paths" \
         all_equal o2/summary.json latency_frames $DELAY 2
     check "summary.json: parameters_from metadata" all_equal o2/summary.json parameters_from metadata 1
+    check "summary.json: smoothing 1/12 by default" all_equal o2/summary.json smoothing 1/12 1
     for k in hpfr_version peak_dbfs clip_count noise_floor_dbfs snr_db peak_to_noise_db f1_hz f2_hz; do
         check "summary.json has $k" has_key o2/summary.json $k
     done
@@ -387,6 +388,7 @@ fi
 for sm in 1/3 var psy none 1/6:db; do
     d=sm-$(echo "$sm" | tr '/:' '__')
     run "hpfr analyze --smooth $sm" "$HPFR" analyze --sweep s.wav --rec r1.wav -o "$d" --smooth "$sm" || continue
+    check "summary.json: smoothing $sm" all_equal "$d"/summary.json smoothing "$sm" 1
     [ -f o1/fr.csv ] && check "--smooth $sm leaves the raw column as it is by default" \
         same_cols "$d"/fr.csv o1/fr.csv 1,2
     if [ "$sm" = none ]; then

@@ -42,6 +42,27 @@ hp_err hp_peq_response_db(const hp_peq *p, double rate_hz, const double *f_hz, s
     return HP_OK;
 }
 
+/* Golden-section search for the largest dB value of c between lo and hi (log frequency). */
+static double refine_max(const hp_cascade *c, double lo, double hi)
+{
+    const double g = (sqrt(5.0) - 1) / 2;
+    double a = log(lo), b = log(hi);
+    double x1 = b - g * (b - a), x2 = a + g * (b - a);
+    double f1 = hp_cascade_db(c, exp(x1)), f2 = hp_cascade_db(c, exp(x2));
+    for (int i = 0; i < 60 && b - a > 1e-9; i++) {
+        if (f1 < f2) {
+            a = x1, x1 = x2, f1 = f2;
+            x2 = a + g * (b - a);
+            f2 = hp_cascade_db(c, exp(x2));
+        } else {
+            b = x2, x2 = x1, f2 = f1;
+            x1 = b - g * (b - a);
+            f1 = hp_cascade_db(c, exp(x1));
+        }
+    }
+    return fmax(f1, f2);
+}
+
 hp_err hp_peq_auto_preamp(const hp_peq *p, double rate_hz, double *preamp_db)
 {
     hp_cascade c;
@@ -51,11 +72,21 @@ hp_err hp_peq_auto_preamp(const hp_peq *p, double rate_hz, double *preamp_db)
     if (e != HP_OK)
         return e;
     c.gain = 1.0;
-    /* 1/96 octave is fine enough: the narrowest filter allowed (Q 6..10) spans several steps
-     * around its peak, and a miss of the true maximum costs far less than 0.01 dB. */
-    double hi = fmin(24000.0, 0.49 * rate_hz), top = -INFINITY;
-    for (double f = 10.0; f <= hi; f *= pow(2.0, 1.0 / 96))
-        top = fmax(top, hp_cascade_db(&c, f));
+    /* Every frequency the rate can carry counts: DC (where a low-shelf boost is largest),
+     * 1 Hz up to Nyquist on a 1/96-octave grid, and Nyquist itself (a high shelf at 192 kHz
+     * keeps rising far above 20 kHz). Each local maximum of the grid is then refined by a
+     * golden-section search between its neighbours, so a narrow peak between two grid points
+     * is not missed. */
+    double top = fmax(hp_cascade_db(&c, 0.0), hp_cascade_db(&c, rate_hz / 2));
+    const double step = pow(2.0, 1.0 / 96), nyq = rate_hz / 2;
+    double prev2 = -INFINITY, prev = hp_cascade_db(&c, 1.0), fprev = 1.0;
+    for (double f = step; f < nyq; f *= step) {
+        double v = hp_cascade_db(&c, f);
+        if (prev > v && prev >= prev2)
+            top = fmax(top, refine_max(&c, fprev / step, fmin(f, nyq)));
+        top = fmax(top, v);
+        prev2 = prev, prev = v, fprev = f;
+    }
     *preamp_db = top > 0 ? -top : 0.0;
     return HP_OK;
 }

@@ -89,7 +89,7 @@ P="LSC:105:0.7:6.3 PK:60:1.5:-2.1 PK:1000:2:-3.2 PK:3000:4:3.1 HSC:10000:0.7:-4.
 PR="LSC:105:0.7:4 PK:200:0.8:-1.5 PK:2500:3:2.5 HSC:10000:0.7:-2 PK:7200:4:-5"
 "$X" write one -n "Test HP" $P >x.log 2>&1 || die "eqxtool write failed: $(cat x.log)"
 "$X" write two -n "Test HP" -R "$PR" $P >x.log 2>&1 || die "eqxtool write failed: $(cat x.log)"
-"$X" sweep sweep.wav 48000 2 || die "eqxtool sweep failed"
+"$X" sweep sweep.wav 48000 2 1 || die "eqxtool sweep failed"
 
 # The id of the node called $1 (empty until it exists).
 node_id() {

@@ -6,9 +6,9 @@
  *       SPEC is TYPE:FC:Q:GAIN with TYPE PK, LSC or HSC; the preamp is the one that keeps
  *       the curve at or below 0 dB (the lower of the two ears' for both). The curves on AutoEq's grid: equalization and
  *       parametric_eq are the filters' curve; raw, target and the rest are made up.
- *   eqxtool sweep OUT.wav RATE CHANNELS
- *       a 2 s exponential sweep 10 Hz .. 0.45 RATE at -12 dBFS between 0.1 s and 1 s of
- *       silence, 32-bit float.
+ *   eqxtool sweep OUT.wav RATE CHANNELS [SECONDS]
+ *       an exponential sweep (2 s unless SECONDS) 10 Hz .. 0.45 RATE at -12 dBFS between
+ *       0.1 s and 1 s of silence, 32-bit float.
  *   eqxtool check IN.wav OUT.wav KIND TOL [-r RATE] [-t TAPS] [-R "SPEC ..."] SPEC ...
  *       measures each channel's response OUT/IN (the ratio of the signals' exact DTFTs, so a
  *       delay does not matter) from 20 Hz to 16 kHz, 1/24 octave, and compares it with the
@@ -203,19 +203,19 @@ static int write_wav(const char *path, const double *x, size_t frames, int ch, i
 
 static int cmd_sweep(int argc, char **argv)
 {
-    if (argc != 5)
-        return die("usage: eqxtool sweep OUT.wav RATE CHANNELS");
-    double rate = atof(argv[3]);
+    if (argc != 5 && argc != 6)
+        return die("usage: eqxtool sweep OUT.wav RATE CHANNELS [SECONDS]");
+    double rate = atof(argv[3]), T = argc == 6 ? atof(argv[5]) : 2.0;
     int ch = atoi(argv[4]);
-    if (!(rate >= 8000) || ch < 1 || ch > 8)
-        return die("bad rate or channel count");
-    size_t lead = (size_t)(0.1 * rate), len = (size_t)(2 * rate), tail = (size_t)rate;
+    if (!(rate >= 8000) || ch < 1 || ch > 8 || !(T >= 0.1 && T <= 60))
+        return die("bad rate, channel count or duration");
+    size_t lead = (size_t)(0.1 * rate), len = (size_t)(T * rate), tail = (size_t)rate;
     size_t n = lead + len + tail;
     double *x = calloc(n * (size_t)ch, sizeof *x);
     if (!x)
         return die("out of memory");
     /* Farina's exponential sweep with 20 ms raised-cosine fades. */
-    double f0 = 10, f1 = 0.45 * rate, T = 2.0, L = T / log(f1 / f0), fade = 0.02 * rate;
+    double f0 = 10, f1 = 0.45 * rate, L = T / log(f1 / f0), fade = 0.02 * rate;
     for (size_t i = 0; i < len; i++) {
         double t = (double)i / rate, w = 1;
         if ((double)i < fade)

@@ -5,6 +5,7 @@
 #include "fir.h"
 #include <complex.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include "fft.h"
@@ -15,6 +16,11 @@
 /* A refined bin never moves further than this from the intended curve: where a FIR of this
  * length cannot follow (a notch narrower than a bin), chasing the error would only ring. */
 #define REFINE_MAX_DB 6.0
+
+/* FFTW's planner is not thread-safe, and exports may be written from several threads at
+ * once (hpfr eq --batch): planning and destroying plans happen under this lock; executing
+ * plans on new arrays is thread-safe in FFTW. */
+static pthread_mutex_t plan_lock = PTHREAD_MUTEX_INITIALIZER;
 
 hp_fir_cfg hp_fir_cfg_default(void)
 {
@@ -196,7 +202,13 @@ hp_err hp_fir_design(const double *grid_hz, const double *db, size_t n, const hp
     w.sp = hp_fft_alloc_complex(w.nb);
     if (!target || !aim || !got || !w.re || !w.sp)
         goto out;
+    pthread_mutex_lock(&plan_lock);
     w.fft = hp_fft_new(nfft, &e);
+    if (w.fft && (e = hp_fft_plan_inverse(w.fft)) != HP_OK) {
+        hp_fft_free(w.fft);
+        w.fft = NULL;
+    }
+    pthread_mutex_unlock(&plan_lock);
     if (!w.fft)
         goto out;
     size_t hint = 0;
@@ -216,7 +228,9 @@ hp_err hp_fir_design(const double *grid_hz, const double *db, size_t n, const hp
         }
     }
 out:
+    pthread_mutex_lock(&plan_lock);
     hp_fft_free(w.fft);
+    pthread_mutex_unlock(&plan_lock);
     hp_fft_buf_free(w.re);
     hp_fft_buf_free(w.sp);
     free(target);

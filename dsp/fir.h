@@ -44,12 +44,14 @@ double hp_fir_intended_db(const double *grid_hz, const double *db, size_t n,
 
 /* Designs the FIR into h (hp_fir_length(cfg) taps, owned by the caller). The magnitude is
  * sampled on a fine FFT grid (>= 2^16 points), turned into a minimum-phase (folded real
- * cepstrum) or zero-phase response, truncated with a half-Hann fade over the last 1/8 of the
- * taps (both ends for linear phase), and refined twice by re-aiming each bin at the error of
- * the truncated result, which keeps the response within a few hundredths of a dB of the
- * intended one from 20 Hz up. Needs n >= 2, a strictly ascending positive grid, finite db,
- * 16 <= length <= HP_FIR_MAX_TAPS, 8 kHz <= rate <= 768 kHz: HP_EINVAL otherwise; HP_ENOMEM.
- * Plans FFTs: not to be called from several threads at once (dsp/fft.h). */
+ * cepstrum) or zero-phase response, truncated with a half-Hann fade (minimum phase: over the
+ * last 1/8 of the taps; linear phase: over the outer 1/16 at each end, exactly symmetric),
+ * and refined twice by re-aiming each bin at the error of the truncated result. On AutoEq's
+ * 22 headphone corrections, minimum phase at 4096 taps (48 kHz) is within 0.031 dB RMS of the
+ * intended curve from 20 Hz to 16 kHz; linear phase needs 8192 taps for that. Needs n >= 2,
+ * a strictly ascending positive grid, finite db, 16 <= length <= HP_FIR_MAX_TAPS, 8 kHz <=
+ * rate <= 768 kHz: HP_EINVAL otherwise; HP_ENOMEM. Thread-safe with itself (FFT planning is
+ * serialized inside); not while other code plans FFTs on other threads (dsp/fft.h). */
 hp_err hp_fir_design(const double *grid_hz, const double *db, size_t n, const hp_fir_cfg *cfg,
                      double *h) HP_WUR;
 

@@ -42,6 +42,31 @@ hp_err hp_peq_response_db(const hp_peq *p, double rate_hz, const double *f_hz, s
     return HP_OK;
 }
 
+hp_err hp_peq_shelf_split(const hp_peq_filter *shelf, double rate_hz, hp_peq_filter out[3])
+{
+    if (!shelf || !out || !(shelf->type == HP_BQ_LOWSHELF || shelf->type == HP_BQ_HIGHSHELF) ||
+        !(rate_hz > 0) || !isfinite(rate_hz) || !(shelf->fc_hz > 0) ||
+        !(shelf->fc_hz < rate_hz / 2) || !(shelf->q > 0) || !isfinite(shelf->q) ||
+        !isfinite(shelf->gain_db))
+        return HP_EINVAL;
+    /* Low shelf A (s^2 + (sqrt A/q) s + A) / (A s^2 + (sqrt A/q) s + 1) over the same with
+     * q0 = 1/sqrt 2 is (s^2 + (sqrt A/q) s + A) / (s^2 + (sqrt A/q0) s + A), a peaking
+     * section at sqrt A, times (A s^2 + (sqrt A/q0) s + 1) / (A s^2 + (sqrt A/q) s + 1), one at
+     * 1/sqrt A; the high shelf is the mirror image. Both peaks have Q sqrt(q q0) and gains
+     * of opposite sign. Each RBJ section is the bilinear transform pre-warped at its own
+     * centre, so the centres are placed where the shelf's warping puts them. */
+    const double q0 = sqrt(0.5);
+    double a = pow(10.0, shelf->gain_db / 40), t = tan(M_PI * shelf->fc_hz / rate_hz);
+    double f_up = rate_hz / M_PI * atan(sqrt(a) * t), f_down = rate_hz / M_PI * atan(t / sqrt(a));
+    double qp = sqrt(shelf->q * q0), g = 20 * log10(q0 / shelf->q);
+    out[0] = *shelf;
+    out[0].q = q0;
+    int low = shelf->type == HP_BQ_LOWSHELF;
+    out[1] = (hp_peq_filter){HP_BQ_PEAK, low ? f_up : f_down, qp, g};
+    out[2] = (hp_peq_filter){HP_BQ_PEAK, low ? f_down : f_up, qp, -g};
+    return HP_OK;
+}
+
 /* Golden-section search for the largest dB value of c between lo and hi (log frequency). */
 static double refine_max(const hp_cascade *c, double lo, double hi)
 {

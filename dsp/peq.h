@@ -36,6 +36,16 @@ hp_err hp_peq_response_db(const hp_peq *p, double rate_hz, const double *f_hz, s
  * maximum refined); never positive. */
 hp_err hp_peq_auto_preamp(const hp_peq *p, double rate_hz, double *preamp_db) HP_WUR;
 
+/* A Q-form shelf (type HP_BQ_LOWSHELF or HP_BQ_HIGHSHELF) as the same shelf with Q = 1/sqrt(2)
+ * (the cookbook's slope S = 1) followed by two peaking filters, with the same response at
+ * rate_hz to rounding (1e-9 dB): for equalizers whose shelves ignore Q, as PipeWire 0.3.x's
+ * builtin bq_lowshelf and bq_highshelf do. The analog shelf factors exactly into the S = 1
+ * shelf and two peaking sections centred at fc*sqrt(A) and fc/sqrt(A) (A = 10^(gain/40)),
+ * with Q sqrt(q/sqrt(2)) and gains +-20 log10(q sqrt(2)); the centres are pre-warped for
+ * rate_hz so the digital product stays exact. out[0] is the shelf, out[1] and out[2] the
+ * peaks (0 dB when q is already 1/sqrt(2)). HP_EINVAL for another type, a bad rate, fc or q. */
+hp_err hp_peq_shelf_split(const hp_peq_filter *shelf, double rate_hz, hp_peq_filter out[3]) HP_WUR;
+
 /* The profile re-tuned for another sample rate: every filter with a gain gets the fc, Q and
  * gain that make its curve at dst_rate_hz match the curve src has at src_rate_hz from 20 Hz
  * to f_hi_hz as closely as one RBJ section per filter can (least squares, then the largest

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* PipeWire filter-chain drop-in (peers-and-formats.md 3.6): one virtual sink running the
  * parametric EQ on builtin bq_lowshelf / bq_peaking / bq_highshelf nodes after a node that
- * applies the preamp, and, when FIR files are written, a second sink running the
+ * applies the preamp (see chain() for what PipeWire 0.3.x needs), and, when FIR files are written, a second sink running the
  * minimum-phase FIR on a builtin convolver. A profile with two channels gets one chain per
  * channel in each graph. */
 #include <math.h>
@@ -50,39 +50,72 @@ static void module_tail(FILE *f, const char *node)
             node, node);
 }
 
-/* The nodes of one channel's EQ chain; writes its first and last node names. */
-static void eq_nodes(FILE *f, const hp_peq *p, const char *sfx, char *first, char *last,
-                     size_t len)
+/* One builtin biquad node of an EQ chain. */
+typedef struct {
+    hp_biquad_type type;
+    double fc_hz, q, gain_db;
+    int decimals;   /* digits written: the profile's own, or more for derived values */
+} pwnode;
+
+/* The chain of one ear: the preamp, then the filters. PipeWire 0.3.x (Debian 12 ships
+ * 0.3.65) designs bq_lowshelf and bq_highshelf with the slope S = 1 whatever "Q" says, as
+ * the daemon test showed; a shelf whose Q is not 1/sqrt(2) is therefore written as the S = 1
+ * shelf and two peaking nodes that make up the difference exactly (hp_peq_shelf_split), which
+ * every version runs the same way. The preamp is a high shelf at 0 Hz, which every version
+ * designs as a plain gain of "Gain" dB (the builtin mixer's "Gain 1" is ignored with a
+ * single input in 0.3.65). Returns the node count, or 0 on a filter the rate cannot hold. */
+static size_t chain(const hp_peq *p, double rate_hz, pwnode *out)
 {
-    char a[EQX_NUM_LEN], b[EQX_NUM_LEN], q[EQX_NUM_LEN], g[EQX_NUM_LEN];
-    /* The preamp is a high shelf at 0 Hz, which every PipeWire version designs as a plain
-     * gain of Gain dB: the builtin mixer's "Gain 1" is ignored with a single input in
-     * PipeWire 0.3.65 (Debian 12), as the daemon test showed. */
-    fprintf(f, "                    { type = builtin name = preamp%s label = bq_highshelf control = { "
-               "\"Freq\" = 0 \"Q\" = 1 \"Gain\" = %s } }\n",
-            sfx, eqx_num(g, p->preamp_db, EQX_PREAMP_DECIMALS));
-    snprintf(first, len, "preamp%s", sfx);
-    snprintf(last, len, "preamp%s", sfx);
+    size_t n = 0;
+    out[n++] = (pwnode){HP_BQ_HIGHSHELF, 0, 1, p->preamp_db, EQX_PREAMP_DECIMALS};
     for (size_t k = 0; k < p->n; k++) {
         const hp_peq_filter *x = &p->f[k];
-        fprintf(f, "                    { type = builtin name = eq%s_%zu label = %s control = { "
-                   "\"Freq\" = %s \"Q\" = %s \"Gain\" = %s } }\n",
-                sfx, k + 1, bq_label(x->type), eqx_num(a, x->fc_hz, EQX_FC_DECIMALS),
-                eqx_num(q, x->q, EQX_Q_DECIMALS), eqx_num(b, x->gain_db, EQX_GAIN_DECIMALS));
+        hp_peq_filter parts[3];
+        if (x->type == HP_BQ_PEAK || fabs(x->q - sqrt(0.5)) < 1e-9 || x->gain_db == 0) {
+            out[n++] = (pwnode){x->type, x->fc_hz, x->q, x->gain_db, -1};
+            continue;
+        }
+        if (hp_peq_shelf_split(x, rate_hz, parts) != HP_OK)
+            return 0;
+        for (int i = 0; i < 3; i++)
+            out[n++] = (pwnode){parts[i].type, parts[i].fc_hz, parts[i].q, parts[i].gain_db, 8};
     }
-    if (p->n)
-        snprintf(last, len, "eq%s_%zu", sfx, p->n);
+    return n;
 }
 
-static void eq_links(FILE *f, const hp_peq *p, const char *sfx)
+static void eq_nodes(FILE *f, const pwnode *nd, size_t n, const char *sfx)
 {
-    for (size_t k = 0; k < p->n; k++) {
+    char a[EQX_NUM_LEN], b[EQX_NUM_LEN], q[EQX_NUM_LEN];
+    for (size_t k = 0; k < n; k++) {
+        const pwnode *x = &nd[k];
+        int dfc = x->decimals < 0 ? EQX_FC_DECIMALS : x->decimals;
+        int dq = x->decimals < 0 ? EQX_Q_DECIMALS : x->decimals;
+        int dg = x->decimals < 0 ? EQX_GAIN_DECIMALS : x->decimals;
         if (k == 0)
-            fprintf(f, "                    { output = \"preamp%s:Out\" input = \"eq%s_1:In\" }\n",
-                    sfx, sfx);
+            fprintf(f, "                    { type = builtin name = preamp%s", sfx);
         else
-            fprintf(f, "                    { output = \"eq%s_%zu:Out\" input = \"eq%s_%zu:In\" }\n",
-                    sfx, k, sfx, k + 1);
+            fprintf(f, "                    { type = builtin name = eq%s_%zu", sfx, k);
+        fprintf(f, " label = %s control = { \"Freq\" = %s \"Q\" = %s \"Gain\" = %s } }\n",
+                bq_label(x->type), eqx_num(a, x->fc_hz, dfc), eqx_num(q, x->q, dq),
+                eqx_num(b, x->gain_db, dg));
+    }
+}
+
+static void node_name(char *buf, size_t len, const char *sfx, size_t k)
+{
+    if (k == 0)
+        snprintf(buf, len, "preamp%s", sfx);
+    else
+        snprintf(buf, len, "eq%s_%zu", sfx, k);
+}
+
+static void eq_links(FILE *f, size_t n, const char *sfx)
+{
+    char a[32], b[32];
+    for (size_t k = 1; k < n; k++) {
+        node_name(a, sizeof a, sfx, k - 1);
+        node_name(b, sizeof b, sfx, k);
+        fprintf(f, "                    { output = \"%s:Out\" input = \"%s:In\" }\n", a, b);
     }
 }
 
@@ -96,23 +129,34 @@ hp_err eqx_write_pipewire(eqx_ctx *c)
     static const char *const sfx2[2] = {"_L", "_R"};
     fprintf(f, "# hpfr correction for PipeWire, parametric EQ designed at %.0f Hz.\n"
                "# Copy into ~/.config/pipewire/pipewire.conf.d/ and restart PipeWire, then pick\n"
-               "# the \"hpfr EQ\" sink as the output%s.\n",
+               "# the \"hpfr EQ\" sink as the output%s.\n"
+               "# Shelves with a Q other than 0.7071 are an S = 1 shelf and two peaking nodes (the\n"
+               "# same curve): PipeWire 0.3 ignores a shelf's Q. The preamp is a shelf at 0 Hz.\n",
             e->rate_hz, c->fir ? " (or \"hpfr FIR\", the minimum-phase FIR instead)" : "");
     fputs("context.modules = [\n", f);
     module_head(f, "EQ", e->name);
-    char first[2][32], last[2][32];
+    pwnode nodes[2][1 + 3 * HP_PEQ_MAX];
+    size_t nn[2] = {0, 0};
     for (unsigned ch = 0; ch < e->nch; ch++)
-        eq_nodes(f, &c->peq[ch], e->nch == 2 ? sfx2[ch] : "", first[ch], last[ch], 32);
+        if (!(nn[ch] = chain(&c->peq[ch], e->rate_hz, nodes[ch])))
+            return eqx_fail(c, name, HP_EINVAL, "a shelf cannot be written at %.0f Hz", e->rate_hz);
+    for (unsigned ch = 0; ch < e->nch; ch++)
+        eq_nodes(f, nodes[ch], nn[ch], e->nch == 2 ? sfx2[ch] : "");
     fputs("                ]\n                links = [\n", f);
     for (unsigned ch = 0; ch < e->nch; ch++)
-        eq_links(f, &c->peq[ch], e->nch == 2 ? sfx2[ch] : "");
+        eq_links(f, nn[ch], e->nch == 2 ? sfx2[ch] : "");
     /* With one chain, filter-chain copies the graph for each of the two channels. */
     fputs("                ]\n                inputs = [", f);
-    for (unsigned ch = 0; ch < e->nch; ch++)
-        fprintf(f, " \"%s:In\"", first[ch]);
+    char nm[32];
+    for (unsigned ch = 0; ch < e->nch; ch++) {
+        node_name(nm, sizeof nm, e->nch == 2 ? sfx2[ch] : "", 0);
+        fprintf(f, " \"%s:In\"", nm);
+    }
     fputs(" ]\n                outputs = [", f);
-    for (unsigned ch = 0; ch < e->nch; ch++)
-        fprintf(f, " \"%s:Out\"", last[ch]);
+    for (unsigned ch = 0; ch < e->nch; ch++) {
+        node_name(nm, sizeof nm, e->nch == 2 ? sfx2[ch] : "", nn[ch] - 1);
+        fprintf(f, " \"%s:Out\"", nm);
+    }
     fputs(" ]\n            }\n", f);
     module_tail(f, "eq");
     if (c->fir) {

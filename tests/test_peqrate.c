@@ -202,8 +202,43 @@ static void test_preamp(void)
     }
 }
 
+/* A Q-form shelf equals the S = 1 shelf and two peaks of hp_peq_shelf_split, to rounding,
+ * at every rate, for shelves low and high, cut and boost, Q below and above 1/sqrt(2). */
+static void test_shelf_split(void)
+{
+    static const double qs[] = {0.3, 0.45, 0.7, 1.2, 2.5}, gains[] = {-12, -3, 0, 4, 10},
+                        fcs[] = {50, 105, 1000, 9000, 15000};
+    double worst = 0;
+    for (int ty = 0; ty < 2; ty++)
+        for (size_t r = 0; r < 5; r++)
+            for (size_t a = 0; a < 5; a++)
+                for (size_t b = 0; b < 5; b++)
+                    for (size_t c = 0; c < 5; c++) {
+                        hp_peq one = {0}, three = {0};
+                        one.n = 1;
+                        one.f[0] = (hp_peq_filter){ty ? HP_BQ_HIGHSHELF : HP_BQ_LOWSHELF, fcs[c], qs[a], gains[b]};
+                        CHECK(hp_peq_shelf_split(&one.f[0], rates[r], three.f) == HP_OK);
+                        three.n = 3;
+                        CHECK(three.f[0].type == one.f[0].type && three.f[1].type == HP_BQ_PEAK &&
+                              three.f[2].type == HP_BQ_PEAK);
+                        CHECK_NEAR(three.f[0].q, sqrt(0.5), 1e-15);
+                        worst = fmax(worst, max_diff(&one, rates[r], &three, rates[r], 0.49 * rates[r]));
+                    }
+    printf("Q-form shelf vs S = 1 shelf + 2 peaks: largest difference %.2g dB\n", worst);
+    CHECK_NEAR(worst, 0, 1e-8);
+    hp_peq_filter out[3], pk = {HP_BQ_PEAK, 1000, 1, 3};
+    CHECK(hp_peq_shelf_split(&pk, 48000, out) == HP_EINVAL);
+    pk.type = HP_BQ_LOWSHELF;
+    CHECK(hp_peq_shelf_split(NULL, 48000, out) == HP_EINVAL);
+    CHECK(hp_peq_shelf_split(&pk, 48000, NULL) == HP_EINVAL);
+    CHECK(hp_peq_shelf_split(&pk, 1500, out) == HP_EINVAL);
+    pk.q = 0;
+    CHECK(hp_peq_shelf_split(&pk, 48000, out) == HP_EINVAL);
+}
+
 int main(void)
 {
+    test_shelf_split();
     test_redesign();
     test_redesign_misuse();
     test_preamp();

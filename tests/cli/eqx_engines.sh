@@ -33,9 +33,10 @@ check() {
 }
 
 # A realistic profile (AutoEq's shelves plus peaks; nothing narrower than a 4096-tap FIR can
-# follow), and a different right ear for the per-channel case.
+# follow), and a different right ear for the per-channel case, with shelves whose Q is far
+# from 0.707 (an engine that ignored the shelves' Q would show).
 P="LSC:105:0.7:6.3 PK:60:1.5:-2.1 PK:1000:2:-3.2 PK:3000:4:3.1 HSC:10000:0.7:-4.4 PK:6500:5:-6.8"
-PR="LSC:105:0.7:4 PK:200:0.8:-1.5 PK:2500:3:2.5 HSC:10000:0.7:-2 PK:7200:4:-5"
+PR="LSC:150:1.2:4 PK:200:0.8:-1.5 PK:2500:3:2.5 HSC:9000:0.45:-3 PK:7200:4:-5"
 
 # sox without its warnings (it notes that float WAVs lack the extended fmt chunk).
 sox() { command sox -V1 "$@"; }

@@ -85,8 +85,9 @@ context.objects = [
 ]
 EOF
 
+# The profiles of eqx_engines.sh; the right ear's shelves have Q far from 0.707.
 P="LSC:105:0.7:6.3 PK:60:1.5:-2.1 PK:1000:2:-3.2 PK:3000:4:3.1 HSC:10000:0.7:-4.4 PK:6500:5:-6.8"
-PR="LSC:105:0.7:4 PK:200:0.8:-1.5 PK:2500:3:2.5 HSC:10000:0.7:-2 PK:7200:4:-5"
+PR="LSC:150:1.2:4 PK:200:0.8:-1.5 PK:2500:3:2.5 HSC:9000:0.45:-3 PK:7200:4:-5"
 "$X" write one -n "Test HP" $P >x.log 2>&1 || die "eqxtool write failed: $(cat x.log)"
 "$X" write two -n "Test HP" -R "$PR" $P >x.log 2>&1 || die "eqxtool write failed: $(cat x.log)"
 "$X" sweep sweep.wav 48000 2 1 || die "eqxtool sweep failed"

@@ -32,7 +32,31 @@ hp_err hp_peq_response_db(const hp_peq *p, double rate_hz, const double *f_hz, s
                           double *db) HP_WUR;
 
 /* The preamp that leaves the highest point of the filters' summed response (preamp excluded)
- * at 0 dB, evaluated densely from 10 Hz to min(24 kHz, 0.49 rate); never positive. */
+ * at 0 dB, over every frequency from DC to Nyquist (a 1/96-octave scan with each local
+ * maximum refined); never positive. */
 hp_err hp_peq_auto_preamp(const hp_peq *p, double rate_hz, double *preamp_db) HP_WUR;
+
+/* A Q-form shelf (type HP_BQ_LOWSHELF or HP_BQ_HIGHSHELF) as the same shelf with Q = 1/sqrt(2)
+ * (the cookbook's slope S = 1) followed by two peaking filters, with the same response at
+ * rate_hz to rounding (1e-9 dB): for equalizers whose shelves ignore Q, as PipeWire 0.3.x's
+ * builtin bq_lowshelf and bq_highshelf do. The analog shelf factors exactly into the S = 1
+ * shelf and two peaking sections centred at fc*sqrt(A) and fc/sqrt(A) (A = 10^(gain/40)),
+ * with Q sqrt(q/sqrt(2)) and gains +-20 log10(q sqrt(2)); the centres are pre-warped for
+ * rate_hz so the digital product stays exact. out[0] is the shelf, out[1] and out[2] the
+ * peaks (0 dB when q is already 1/sqrt(2)). HP_EINVAL for another type, a bad rate, fc or q. */
+hp_err hp_peq_shelf_split(const hp_peq_filter *shelf, double rate_hz, hp_peq_filter out[3]) HP_WUR;
+
+/* The profile re-tuned for another sample rate: every filter with a gain gets the fc, Q and
+ * gain that make its curve at dst_rate_hz match the curve src has at src_rate_hz from 20 Hz
+ * to f_hi_hz as closely as one RBJ section per filter can (least squares, then the largest
+ * deviation pulled down); filter types, order and 0 dB filters are kept. The same fc, Q and
+ * gain designed at 44.1 and 192 kHz differ by up to ~2 dB below 16 kHz; re-tuned, AutoEq's
+ * published profiles from 48 kHz stay within 0.02 dB at 44.1 kHz and 0.065 dB at 88.2-192
+ * kHz up to 16 kHz. The preamp is src's, lowered if the new curve peaks higher. *max_dev_db
+ * (optional) receives the largest deviation on the fit grid. dst may be src. Errors:
+ * HP_EINVAL (NULL pointers, f_hi_hz not in (20 Hz, 0.49 x either rate), a filter either rate
+ * cannot hold), HP_ENOMEM. Takes ~0.1-0.3 s for 10 filters. Thread-safe. */
+hp_err hp_peq_redesign(const hp_peq *src, double src_rate_hz, double dst_rate_hz,
+                       double f_hi_hz, hp_peq *dst, double *max_dev_db) HP_WUR;
 
 #endif

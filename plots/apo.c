@@ -157,7 +157,7 @@ static hp_err one_line(state *s, char *l)
     return bad(s, HP_EPARSE, "not an EqualizerAPO command (Preamp:, Filter:, Channel:)");
 }
 
-hp_err hp_apo_parse(const char *buf, size_t len, hp_apo *a, hp_diag *d)
+hp_err hp_plot_apo_parse(const char *buf, size_t len, hp_apo *a, hp_diag *d)
 {
     hp_diag_clear(d);
     if (!a || (!buf && len))

@@ -14,7 +14,8 @@ typedef struct {
     hp_peq peq[2];
 } hp_apo;
 
-/* Parses len bytes (need not be NUL-terminated). Understood lines, any case, blanks free:
+/* (Overlaps formats/eqread.h hp_apo_parse, which the exporters use; to be merged into it.)
+ * Parses len bytes (need not be NUL-terminated). Understood lines, any case, blanks free:
  *   # comment              (and blank lines)
  *   Preamp: -6.2 dB
  *   Filter 1: ON PK Fc 105 Hz Gain 3.1 dB Q 0.70     (also "Filter:"; types PK, LSC, HSC;
@@ -25,6 +26,6 @@ typedef struct {
  * Errors: HP_EPARSE with diag line and reason ("unknown filter type BP", "Q must be > 0",
  * ...), HP_ENODATA for a file without any Preamp or Filter line, HP_ERANGE for too many
  * filters, HP_EINVAL for NULL arguments. Thread-safe. */
-hp_err hp_apo_parse(const char *buf, size_t len, hp_apo *out, hp_diag *diag) HP_WUR;
+hp_err hp_plot_apo_parse(const char *buf, size_t len, hp_apo *out, hp_diag *diag) HP_WUR;
 
 #endif

@@ -187,7 +187,7 @@ static hp_err load_apo(const char *path, hp_apo *a, char *why, size_t wl)
     if (e != HP_OK)
         return e;
     hp_diag d;
-    e = hp_apo_parse(buf, len, a, &d);
+    e = hp_plot_apo_parse(buf, len, a, &d);
     free(buf);
     if (e != HP_OK) {
         if (d.line > 0)

@@ -307,7 +307,7 @@ static hp_err eq_apo(hp_report *r, const char *path)
     if (e != HP_OK)
         return e == HP_ENOMEM ? e : rp_problem(r, &q->problem, EQ, why);
     hp_diag d;
-    e = hp_apo_parse(buf, len, &q->apo, &d);
+    e = hp_plot_apo_parse(buf, len, &q->apo, &d);
     free(buf);
     if (e == HP_OK) {
         q->have_apo = 1;

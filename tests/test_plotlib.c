@@ -163,7 +163,7 @@ static void test_apo(void)
                                "Filter: ON HSC Fc 10000 Hz Gain -2 dB Q 0.7\n";
     hp_apo a;
     hp_diag d;
-    CHECK(hp_apo_parse(good, sizeof good - 1, &a, &d) == HP_OK);
+    CHECK(hp_plot_apo_parse(good, sizeof good - 1, &a, &d) == HP_OK);
     CHECK(a.nch == 1 && !strcmp(a.ch[0], "all"));
     CHECK(a.peq[0].preamp_db == -6.2 && a.peq[0].n == 3);
     CHECK(a.peq[0].f[0].type == HP_BQ_LOWSHELF && a.peq[0].f[0].fc_hz == 105 &&
@@ -179,7 +179,7 @@ static void test_apo(void)
                                 "Channel: R\n"
                                 "Preamp: -4 dB\n"
                                 "Filter 2: ON PK Fc 200 Hz Gain 3 dB Q 1\n";
-    CHECK(hp_apo_parse(chans, sizeof chans - 1, &a, &d) == HP_OK);
+    CHECK(hp_plot_apo_parse(chans, sizeof chans - 1, &a, &d) == HP_OK);
     CHECK(a.nch == 2 && !strcmp(a.ch[0], "L") && !strcmp(a.ch[1], "R"));
     CHECK(a.peq[0].preamp_db == -3 && a.peq[1].preamp_db == -4);
     CHECK(a.peq[0].n == 2 && a.peq[0].f[1].fc_hz == 100);
@@ -200,7 +200,7 @@ static void test_apo(void)
         {"# nothing\n", HP_ENODATA, -1},
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
-        hp_err e = hp_apo_parse(bad[i].text, strlen(bad[i].text), &a, &d);
+        hp_err e = hp_plot_apo_parse(bad[i].text, strlen(bad[i].text), &a, &d);
         CHECK(e == bad[i].err && d.line == bad[i].line && d.reason[0]);
         if (e != bad[i].err || d.line != bad[i].line)
             fprintf(stderr, "  apo case %zu: %d line %ld %s\n", i, e, d.line, d.reason);
@@ -209,8 +209,8 @@ static void test_apo(void)
     for (int i = 0; i < HP_PEQ_MAX + 1; i++)
         snprintf(many + strlen(many), sizeof many - strlen(many),
                  "Filter %d: ON PK Fc 100 Hz Gain 1 dB Q 1\n", i + 1);
-    CHECK(hp_apo_parse(many, strlen(many), &a, &d) == HP_ERANGE && d.line == HP_PEQ_MAX + 1);
-    CHECK(hp_apo_parse(NULL, 1, &a, &d) == HP_EINVAL);
+    CHECK(hp_plot_apo_parse(many, strlen(many), &a, &d) == HP_ERANGE && d.line == HP_PEQ_MAX + 1);
+    CHECK(hp_plot_apo_parse(NULL, 1, &a, &d) == HP_EINVAL);
 }
 
 /* ---- curves and leak models ---- */

@@ -469,7 +469,7 @@ static void test_apo_reader(void)
     const char *dd = getenv("HPFR_AUTOEQ_DEV");
     char path[512];
     snprintf(path, sizeof path, "%s/peq/over-ear/AKG K701 ParametricEQ.txt",
-             dd ? dd : "../shared/data/autoeq-dev");
+             dd ? dd : "tests/data/autoeq-dev");
     char *b = slurp(path, &len);
     CHECK(b && hp_apo_parse(b, len, &p, &d) == HP_OK);
     free(b);

@@ -2,7 +2,7 @@
 /* Correction FIRs (dsp/fir.h). The truth for every check is computed here, independently of
  * the design: the intended curve by our own log-frequency interpolation of the input, and
  * the FIR's response by its DTFT summed directly. Corrections are realistic: AutoEq's 22
- * measurements (../shared/data/autoeq-dev) against Harman over-ear 2018 with AutoEq's +6 dB
+ * measurements (tests/data/autoeq-dev, a copy of ../shared/data/autoeq-dev) against Harman over-ear 2018 with AutoEq's +6 dB
  * bass shelf, 1/12-octave smoothed, boosts capped at +6 dB and re-smoothed at 1/5 octave
  * (measurement-science.md 8.2). */
 #include <complex.h>
@@ -21,7 +21,7 @@ static const double rates[5] = {44100, 48000, 88200, 96000, 192000};
 static const char *data_dir(void)
 {
     const char *d = getenv("HPFR_AUTOEQ_DEV");
-    return d ? d : "../shared/data/autoeq-dev";
+    return d ? d : "tests/data/autoeq-dev";
 }
 
 /* Reads a "frequency,value" CSV with a header into f, v; returns the rows (0 on error). */

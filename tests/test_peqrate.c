@@ -3,7 +3,7 @@
  * every frequency at or below 0 dBFS (hp_peq_auto_preamp). Truth: each cascade's exact
  * complex response (z = e^{jw}, hp_cascade_response) on grids far denser than the ones the
  * code under test uses; profiles are AutoEq's published ones
- * (../shared/data/autoeq-dev/peq) and seeded random ones. */
+ * (tests/data/autoeq-dev/peq) and seeded random ones. */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -17,7 +17,7 @@ static const double rates[5] = {44100, 48000, 88200, 96000, 192000};
 static const char *data_dir(void)
 {
     const char *d = getenv("HPFR_AUTOEQ_DEV");
-    return d ? d : "../shared/data/autoeq-dev";
+    return d ? d : "tests/data/autoeq-dev";
 }
 
 /* AutoEq's ParametricEQ.txt, read with sscanf (independent of formats/eqread.c). */

@@ -117,13 +117,28 @@ static void channel_levels(const analyze_job *job, channel_stats *st)
     int have_quiet = quiet > margin + 256;
     size_t n = r->frames, q_end = have_quiet ? quiet - margin : 0;
     size_t a = job->info.start_frame[0], b = a + job->info.sweep_frames;
-    /* In order: the quiet part, the margin, the sweep, the rest (the sweep may run past the
+    /* A left-then-right pair: each microphone hears mostly one of the two sweeps, so its
+     * signal level is the louder of the two sweep windows, not always the first. */
+    int pair = job->info.channels == 2;
+    size_t a2 = pair ? job->info.start_frame[1] : b, b2 = pair ? a2 + job->info.sweep_frames : b;
+    double sweep2_ms[HP_AUDIO_MAX_CHANNELS] = {0};
+    /* In order: the quiet part, the margin, the sweep(s), the rest (a sweep may run past the
      * end of a short recording). */
     size_t sa = a < n ? a : n, sb = b < n ? b : n;
+    size_t sa2 = a2 < n ? a2 : n, sb2 = b2 < n ? b2 : n;
+    if (sa2 < sb)
+        sa2 = sb;
+    if (sb2 < sa2)
+        sb2 = sa2;
     scan_levels(r, 0, q_end, peak, clips, quiet_ms);
     scan_levels(r, q_end, sa, peak, clips, NULL);
     scan_levels(r, sa, sb, peak, clips, sweep_ms);
-    scan_levels(r, sb, n, peak, clips, NULL);
+    scan_levels(r, sb, sa2, peak, clips, NULL);
+    scan_levels(r, sa2, sb2, peak, clips, sweep2_ms);
+    scan_levels(r, sb2, n, peak, clips, NULL);
+    for (unsigned c = 0; pair && c < nc; c++)
+        if (sweep2_ms[c] > sweep_ms[c])
+            sweep_ms[c] = sweep2_ms[c];
     for (unsigned c = 0; c < nc; c++) {
         st[c].peak_dbfs = 20 * log10(fmax(peak[c], 1e-15));
         st[c].clip_count = clips[c];

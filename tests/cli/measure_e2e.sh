@@ -63,6 +63,11 @@ if "$HPFR" measure -D 'hpfr_sim:LATENCY=100,SEED=3' -o one --placements 3 --samp
     grep -q '"status": "done"' one/session.json && [ -f one/placement-3/capture.wav ] &&
         [ -f one/sweep.wav ] && ok "session.json, sweep.wav and capture.wav written" ||
         bad "session files missing"
+    # Each microphone's SNR is its own sweep's level over the noise: about 71 dB for both ears
+    # at -12 dBFS over -90 dBFS noise (the right mic's sweep is the second one).
+    snrs=$(json_values one/placement-1/summary.json snr_db | awk '{ printf "%.0f ", $1 }')
+    [ "$snrs" = "71 71 " ] && ok "SNR of both microphones from their own sweeps ($snrs dB)" ||
+        bad "SNR per microphone: $snrs"
     grep -q '"name": "Sim \\"closed\\" \\\\ test"' one/session.json &&
         ok "--name recorded, escaped" || bad "--name not recorded" "$(grep name one/session.json)"
 else

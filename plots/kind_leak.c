@@ -4,7 +4,8 @@
  * side by side. DIR holds leak.csv (placement,ear,model,corner_hz,f0_hz,q,loss20_db,loss50_db,
  * loss100_db,residual_db) and leak-<ear>-<placement>.csv (frequency,db). The model curve is
  * evaluated here from the fitted parameters: second order from f0_hz and q, first order from
- * corner_hz (pcurve.h), so the plot shows what the numbers in leak.csv mean. */
+ * corner_hz (pcurve.h), relative to the reference placement's model as the curves are, so the
+ * plot shows what the numbers in leak.csv mean. */
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>
@@ -20,6 +21,7 @@ typedef struct {
     char placement[64], ear[16];
     int order;                 /* 2, 1, or 0 for no model (the reference placement) */
     double corner, f0, q;
+    double loss20;             /* loss at 20 Hz re the reference; NAN when not given */
     size_t n;
     double *f, *db;            /* measured curve; NULL when its file is missing */
 } leak_row;
@@ -105,8 +107,10 @@ static hp_err parse_rows(const char *dir, const char *path, const hp_ptable *t, 
             ku_say(why, wl, "%s: no column '%s'", path, need[k]);
             return HP_EFORMAT;
         }
-    double *corner = NULL, *f0 = NULL, *q = NULL;
+    double *corner = NULL, *f0 = NULL, *q = NULL, *loss20 = NULL;
     hp_err e = hp_pin_column(t, path, "corner_hz", 1, &corner, why, wl);
+    if (e == HP_OK)
+        e = hp_pin_column(t, path, "loss20_db", 0, &loss20, why, wl);
     if (e == HP_OK)
         e = hp_pin_column(t, path, "f0_hz", 1, &f0, why, wl);
     if (e == HP_OK)
@@ -128,6 +132,7 @@ static hp_err parse_rows(const char *dir, const char *path, const hp_ptable *t, 
         r->corner = corner[i];
         r->f0 = f0[i];
         r->q = q[i];
+        r->loss20 = loss20 ? loss20[i] : (double)NAN;
         r->order = model_order(hp_ptable_cell(t, i, (size_t)col[2]), corner[i], f0[i], q[i]);
         d->n++;
         size_t k = 0;
@@ -146,6 +151,7 @@ static hp_err parse_rows(const char *dir, const char *path, const hp_ptable *t, 
     free(corner);
     free(f0);
     free(q);
+    free(loss20);
     return e;
 }
 
@@ -179,14 +185,39 @@ static hp_err load_dir(const char *dir, leak_dir *d, char *why, size_t wl)
     return HP_OK;
 }
 
-static hp_err model_line(hp_ppanel *p, const leak_row *r, hp_pcolor c)
+static double model_db(const leak_row *r, double f)
+{
+    return r->order == 2 ? hp_pcurve_leak2_db(r->f0, r->q, f) : hp_pcurve_leak1_db(r->corner, f);
+}
+
+/* The placement the curves are relative to. hpfr leak fits every placement's own leak,
+ * the reference's included, and the curves are placement over reference: the fitted curve
+ * is then model(placement) - model(reference). A reference listed without a model (order 0)
+ * means the models are already relative. Else it is the row that loses least at 20 Hz (0 dB
+ * for the reference itself; rows tied with it have the same leak). NULL: nothing to take
+ * off. */
+static const leak_row *reference_of(const leak_dir *d, const char *ear)
+{
+    const leak_row *ref = NULL;
+    for (size_t i = 0; i < d->n; i++) {
+        const leak_row *r = &d->row[i];
+        if (strcmp(r->ear, ear))
+            continue;
+        if (!r->order)
+            return NULL;
+        if (isfinite(r->loss20) && (!ref || r->loss20 < ref->loss20))
+            ref = r;
+    }
+    return ref;
+}
+
+static hp_err model_line(hp_ppanel *p, const leak_row *r, const leak_row *ref, hp_pcolor c)
 {
     double *y = malloc(r->n * sizeof *y);
     if (!y)
         return HP_ENOMEM;
     for (size_t k = 0; k < r->n; k++)
-        y[k] = r->order == 2 ? hp_pcurve_leak2_db(r->f0, r->q, r->f[k])
-                             : hp_pcurve_leak1_db(r->corner, r->f[k]);
+        y[k] = model_db(r, r->f[k]) - (ref ? model_db(ref, r->f[k]) : 0);
     char t[160];
     if (r->order == 2)
         snprintf(t, sizeof t, "fit: 2nd order, f0 %.3g Hz, Q %.2f", r->f0, r->q);
@@ -210,6 +241,7 @@ static hp_err panel(hp_ppanel *p, const leak_dir *d, const char *ear, int two)
     p->flo = 10;
     p->fhi = 1000;
     size_t k = 0;
+    const leak_row *ref = reference_of(d, ear);
     for (size_t i = 0; i < d->n && e == HP_OK; i++) {
         const leak_row *r = &d->row[i];
         if (strcmp(r->ear, ear))
@@ -219,7 +251,7 @@ static hp_err panel(hp_ppanel *p, const leak_dir *d, const char *ear, int two)
         snprintf(t, sizeof t, "placement %s", r->placement);
         e = hp_ppanel_line(p, t, r->f, r->db, r->n, (hp_pstyle){c, 2, 1, 1});
         if (e == HP_OK && r->order)
-            e = model_line(p, r, c);
+            e = model_line(p, r, ref, c);
     }
     return e;
 }

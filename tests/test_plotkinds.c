@@ -286,6 +286,57 @@ static void test_leak(void)
     hp_pfig_free(f);
 }
 
+/* hpfr leak's own layout: every placement, the reference included, has its fitted leak, and
+ * the curves are placement over reference, so the drawn fit must be the model ratio. */
+static void test_leak_relative(void)
+{
+    const char *dir = pathf("lkrel");
+    hp_grid g = {0};
+    CHECK(mkdir(dir, 0777) == 0 && hp_grid_log(10, 1000, 24, &g) == HP_OK);
+    double *db = malloc(g.n * sizeof *db);
+    CHECK(db != NULL);
+    if (!db)
+        return;
+    /* placement 1: the reference, inertive f0 12 Hz Q 0.7; placement 2: resistive 60 Hz */
+    for (int pl = 1; pl <= 2; pl++) {
+        for (size_t k = 0; k < g.n; k++)
+            db[k] = (pl == 2 ? pf_leak1_db(60, g.f_hz[k]) : pf_leak2_db(12, 0.7, g.f_hz[k])) -
+                    pf_leak2_db(12, 0.7, g.f_hz[k]);
+        char name[32];
+        snprintf(name, sizeof name, "leak-L-%d.csv", pl);
+        const double *cols[2] = {g.f_hz, db};
+        CHECK(pf_csv(pf_path(dir, name), "frequency,db", cols, 2, g.n, 9) == 0);
+    }
+    double l20 = pf_leak2_db(12, 0.7, 20) - pf_leak1_db(60, 20);
+    char csv[512];
+    snprintf(csv, sizeof csv,
+             "placement,ear,model,corner_hz,f0_hz,q,loss20_db,loss50_db,loss100_db,residual_db\n"
+             "1,L,inertive,8.0,12,0.7,0.000,0.000,0.000,0.001\n"
+             "2,L,resistive,60,nan,nan,%.3f,1,1,0.001\n", l20);
+    CHECK(pf_text(pf_path(dir, "leak.csv"), csv) == 0);
+    hp_pfig *f = build(hp_plot_leak, dir, NULL, NULL);
+    double worst = 0;
+    size_t fits = 0;
+    for (size_t i = 0; f && i + 1 < f->panel[0].ns; i++) {
+        const hp_pseries *fit = &f->panel[0].s[i + 1];
+        if (!fit->title || strncmp(fit->title, "fit: ", 5))
+            continue;
+        int two = !strncmp(fit->title, "fit: 2nd", 8);
+        for (size_t k = 0; k < fit->n; k++) {
+            double x = fit->x[k];
+            double truth = (two ? pf_leak2_db(12, 0.7, x) : pf_leak1_db(60, x)) - pf_leak2_db(12, 0.7, x);
+            worst = fmax(worst, fabs(fit->y[k] - truth));
+        }
+        fits++;
+    }
+    CHECK(fits == 2 && worst < 1e-9);
+    printf("leak relative to a fitted reference: %zu fits within %.1g dB of the model ratio\n",
+           fits, worst);
+    hp_pfig_free(f);
+    free(db);
+    hp_grid_release(&g);
+}
+
 /* ---- eq: RBJ cookbook written out here, and the FIR's closed form ---- */
 
 static double rbj_db(int shelf, double fc, double gain, double q, double rate, double f)
@@ -420,6 +471,7 @@ int main(void)
     test_thd();
     test_ir();
     test_leak();
+    test_leak_relative();
     test_eq();
     test_fr();
     test_refusals();

@@ -16,6 +16,8 @@
 typedef struct {
     char *name;   /* final file name inside dir */
     char *tmp;    /* temporary path, dir/.name.tmp-PID-N */
+    char *final;  /* dir/name: made at registration, so that commit allocates nothing once
+                     it has started renaming */
     FILE *f;      /* open stream when registered through hp_outset_fopen */
     int reserved; /* made by hp_outset_reserve and not taken yet: fd holds it open */
     int fd;
@@ -25,6 +27,7 @@ typedef struct {
 struct hp_outset {
     char *dir;
     char **made; /* directories hp_outset_new created, parents first */
+    char **made_parent; /* the directory holding each of them, fsynced after the renames */
     size_t nmade;
     pthread_mutex_t lock; /* registration may come from several threads */
     entry **e;            /* pointers, so an entry stays put while the array grows */
@@ -106,6 +109,16 @@ static char *dir_of(const char *path)
     return strndup(path, (size_t)(slash - path));
 }
 
+/* dir/name, malloc'd. */
+static char *final_path(const char *dir, const char *name)
+{
+    size_t n = strlen(dir) + strlen(name) + 2;
+    char *p = malloc(n);
+    if (p)
+        snprintf(p, n, "%s/%s", dir, name);
+    return p;
+}
+
 static int is_dir(const char *path)
 {
     struct stat st;
@@ -122,6 +135,7 @@ static void remove_made_dirs(hp_outset *s)
         char *d = s->made[--s->nmade];
         rmdir(d); /* fails, as intended, when something else is in it */
         free(d);
+        free(s->made_parent[s->nmade]);
     }
     errno = saved;
 }
@@ -131,7 +145,8 @@ static hp_err make_dirs(hp_outset *s)
 {
     size_t len = strlen(s->dir);
     char *p = strdup(s->dir);
-    if (!p || !(s->made = calloc(len + 1, sizeof *s->made))) {
+    if (!p || !(s->made = calloc(len + 1, sizeof *s->made)) ||
+        !(s->made_parent = calloc(len + 1, sizeof *s->made_parent))) {
         free(p);
         return HP_ENOMEM;
     }
@@ -144,10 +159,17 @@ static hp_err make_dirs(hp_outset *s)
         char c = p[i];
         p[i] = '\0';
         if (mkdir(p, 0777) == 0) {
-            if (!(s->made[s->nmade] = strdup(p)))
+            char *made = strdup(p), *parent = made ? dir_of(p) : NULL;
+            if (!parent) {
+                /* Not recorded, so remove_made_dirs would not find it: undo it here. */
+                rmdir(p);
+                free(made);
+                errno = ENOMEM;
                 err = HP_ENOMEM;
-            else
-                s->nmade++;
+            } else {
+                s->made[s->nmade] = made;
+                s->made_parent[s->nmade++] = parent;
+            }
         } else if (errno != EEXIST || !is_dir(p)) {
             if (errno == EEXIST)
                 errno = ENOTDIR;
@@ -231,13 +253,17 @@ static int add_entry_locked(hp_outset *s, const char *name, int take_reserved, e
     entry *e = calloc(1, sizeof *e);
     if (e)
         e->fd = -1;
-    if (!e || !(e->name = strdup(name))) {
+    if (!e || !(e->name = strdup(name)) || !(e->final = final_path(s->dir, name))) {
+        if (e)
+            free(e->name);
         free(e);
+        errno = ENOMEM;
         return -1;
     }
     int fd = make_temp(s->dir, name, &s->seq, &e->tmp);
     if (fd < 0) {
         int saved = errno;
+        free(e->final);
         free(e->name);
         free(e);
         errno = saved;
@@ -276,6 +302,7 @@ static void drop_entry(hp_outset *s, entry *e)
     }
     pthread_mutex_unlock(&s->lock);
     free(e->tmp);
+    free(e->final);
     free(e->name);
     free(e);
 }
@@ -385,26 +412,12 @@ static int sync_entry(entry *e)
     return bad ? -1 : 0;
 }
 
-/* dir/name for an entry, malloc'd. */
-static char *final_path(const hp_outset *s, const entry *e)
-{
-    size_t n = strlen(s->dir) + strlen(e->name) + 2;
-    char *p = malloc(n);
-    if (p)
-        snprintf(p, n, "%s/%s", s->dir, e->name);
-    return p;
-}
-
 /* A directory where a file should go would make its rename fail after others succeeded;
  * catching it first keeps the all-or-nothing promise for every case we can foresee. */
-static int target_blocked(const hp_outset *s, const entry *e)
+static int target_blocked(const entry *e)
 {
-    char *final = final_path(s, e);
-    if (!final)
-        return 1; /* errno is ENOMEM */
     struct stat st;
-    int blocked = lstat(final, &st) == 0 && S_ISDIR(st.st_mode);
-    free(final);
+    int blocked = lstat(e->final, &st) == 0 && S_ISDIR(st.st_mode);
     if (blocked)
         errno = EISDIR;
     return blocked;
@@ -474,13 +487,10 @@ static int sync_job(hp_outset *s, entry *e)
 
 static int rename_job(hp_outset *s, entry *e)
 {
+    (void)s;
     if (e->reserved)
         return 0;
-    char *final = final_path(s, e);
-    if (!final)
-        return -1;
-    int r = rename(e->tmp, final);
-    free(final);
+    int r = rename(e->tmp, e->final);
     if (r == 0)
         e->renamed = 1;
     return r;
@@ -500,7 +510,7 @@ hp_err hp_outset_commit(hp_outset *s)
         if (res[i] != 0)
             bad = 1, saved = err[i] ? err[i] : EIO, s->failed = s->e[i]->name;
     for (size_t i = 0; i < s->n && !bad; i++)
-        if (!s->e[i]->reserved && target_blocked(s, s->e[i]))
+        if (!s->e[i]->reserved && target_blocked(s->e[i]))
             bad = 1, saved = errno, s->failed = s->e[i]->name;
     if (bad) {
         free(res);
@@ -521,12 +531,9 @@ hp_err hp_outset_commit(hp_outset *s)
     /* Make the renames durable, and the entries of directories we created in their parents. */
     if (fsync_dir(s->dir) != 0)
         e = HP_EIO;
-    for (size_t i = 0; i < s->nmade; i++) {
-        char *parent = dir_of(s->made[i]);
-        if (!parent || fsync_dir(parent) != 0)
+    for (size_t i = 0; i < s->nmade; i++)
+        if (fsync_dir(s->made_parent[i]) != 0)
             e = HP_EIO;
-        free(parent);
-    }
     return e;
 }
 
@@ -550,13 +557,17 @@ void hp_outset_free(hp_outset *s)
             unlink(e->tmp);
         free(e->name);
         free(e->tmp);
+        free(e->final);
         free(e);
     }
     if (!s->committed)
         remove_made_dirs(s);
-    for (size_t i = 0; i < s->nmade; i++)
+    for (size_t i = 0; i < s->nmade; i++) {
         free(s->made[i]);
+        free(s->made_parent[i]);
+    }
     free(s->made);
+    free(s->made_parent);
     free(s->e);
     free(s->dir);
     pthread_mutex_destroy(&s->lock);

@@ -173,8 +173,10 @@ static int fit_channel(const eq_opts *o, const eq_input *in, job *j, unsigned c,
     }
     hp_smooth_cfg sc = hp_smooth_cfg_default();
     sc.domain = HP_SMOOTH_DB;
-    if (hp_smooth_curve(j->f, h->raw, j->n, &sc, h->smoothed) != HP_OK)
-        memcpy(h->smoothed, h->raw, j->n * sizeof *h->raw);
+    e = hp_smooth_curve(j->f, h->raw, j->n, &sc, h->smoothed);
+    if (e != HP_OK)
+        return fail(why, len, "%s: smoothing failed: %s", in->src[c < in->nch ? c : 0],
+                    hp_strerror(e));
     /* The intended correction (for FIRs and graphic EQs): target minus the 1/12-octave
      * smoothed measurement, boosts capped as the fit's are. */
     for (size_t i = 0; i < j->n; i++)
@@ -251,17 +253,15 @@ static void json_channel(hp_json *js, const eq_opts *o, const job *j, unsigned c
     hp_json_obj_end(js);
 }
 
+/* summary.json into the set that holds the exports. */
 static int write_summary(const eq_opts *o, const job *j, const eq_input *in, int flat,
-                         const char *dir, char *why, size_t len)
+                         hp_outset *set, char *why, size_t len)
 {
     const hp_peqfit_cfg *c = &o->cfg;
-    hp_err e;
-    hp_outset *set = hp_outset_new(dir, &e);
-    FILE *f = set ? hp_outset_fopen(set, "summary.json") : NULL;
-    if (!f) {
-        hp_outset_free(set);
+    const char *dir = hp_outset_dir(set);
+    FILE *f = hp_outset_fopen(set, "summary.json");
+    if (!f)
         return fail(why, len, "%s/summary.json: %s", dir, strerror(errno));
-    }
     hp_json js;
     hp_json_init(&js, f);
     hp_json_obj_begin(&js, NULL);
@@ -305,11 +305,7 @@ static int write_summary(const eq_opts *o, const job *j, const eq_input *in, int
         json_channel(&js, o, j, k, in);
     hp_json_arr_end(&js);
     hp_json_obj_end(&js);
-    e = hp_json_finish(&js);
-    if (e == HP_OK)
-        e = hp_outset_commit(set);
-    hp_outset_free(set);
-    if (e != HP_OK)
+    if (hp_json_finish(&js) != HP_OK)
         return fail(why, len, "%s/summary.json: %s", dir, strerror(errno));
     return 0;
 }
@@ -341,6 +337,14 @@ int eq_run_one(const eq_opts *o, const hp_frcurve *target, int target_flat, eq_i
         rc = prepare(o, in, &j, tgt, why, len);
     for (unsigned c = 0; !rc && c < j.nfit; c++)
         rc = fit_channel(o, in, &j, c, why, len);
+    /* The exports and summary.json in one set: all of them appear, or none. */
+    hp_outset *set = NULL;
+    if (!rc) {
+        hp_err e;
+        errno = 0;
+        if (!(set = hp_outset_new(out_dir, &e)))
+            rc = fail(why, len, "%s: %s", out_dir, errno ? strerror(errno) : hp_strerror(e));
+    }
     if (!rc) {
         hp_eq_export e;
         memset(&e, 0, sizeof e);
@@ -362,11 +366,22 @@ int eq_run_one(const eq_opts *o, const hp_frcurve *target, int target_flat, eq_i
             e.equalized_raw[c] = h->equalized;
         }
         char w[512] = "";
-        if (hp_eqx_write(out_dir, &e, o->formats, w, sizeof w) != HP_OK)
-            rc = fail(why, len, "%s%s", w[0] ? w : "writing the exports failed", "");
+        hp_err err = hp_eqx_write_into(set, &e, o->formats, w, sizeof w);
+        if (err != HP_OK)
+            rc = fail(why, len, "%s%s", w[0] ? w : "writing the exports failed: ", w[0] ? "" : hp_strerror(err));
     }
     if (!rc)
-        rc = write_summary(o, &j, in, target_flat, out_dir, why, len);
+        rc = write_summary(o, &j, in, target_flat, set, why, len);
+    if (!rc) {
+        errno = 0;
+        if (hp_outset_commit(set) != HP_OK) {
+            const char *f = hp_outset_failed(set);
+            char path[1024];
+            snprintf(path, sizeof path, "%s/%s", out_dir, f ? f : "");
+            rc = fail(why, len, "%s: %s", path, errno ? strerror(errno) : "write failed");
+        }
+    }
+    hp_outset_free(set);
     if (!rc && report) {
         size_t k = 0;
         report[0] = '\0';

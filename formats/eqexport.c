@@ -215,46 +215,26 @@ static double fir_gain_db(const hp_eq_export *e)
 
 typedef hp_err (*writer)(eqx_ctx *);
 
-hp_err hp_eqx_write(const char *dir, const hp_eq_export *e, unsigned mask, char *why,
-                    size_t why_len)
+/* Fills c and runs the chosen writers into c->set. */
+static hp_err write_all_formats(eqx_ctx *c, unsigned mask)
 {
-    if (why && why_len)
-        why[0] = '\0';
-    if (!dir || !*dir || !e || (mask & ~(unsigned)HP_EQX_ALL))
-        return HP_EINVAL;
-    hp_err err = check(e, mask, why, why_len);
-    if (err != HP_OK)
-        return err;
-    eqx_ctx *c = calloc(1, sizeof *c);
-    if (!c)
-        return HP_ENOMEM;
-    c->e = e;
-    c->dir = dir;
-    c->why = why;
-    c->why_len = why_len;
+    const hp_eq_export *e = c->e;
+    hp_err err = HP_OK;
     c->fir = (mask & HP_EQX_FIR) && e->fir_taps > 0;
     c->fir_gain_db = c->fir ? fir_gain_db(e) : 0;
     for (unsigned ch = 0; ch < e->nch; ch++)
         if ((err = quantize(&e->peq[ch], e->rate_hz, &c->peq[ch])) != HP_OK)
-            goto out;
+            return err;
     /* Both ears get the lower preamp: separate ones would shift one ear against the other by
      * the difference of their largest boosts, and every format then carries one level. */
     if (e->nch == 2) {
         double pre = fmin(c->peq[0].preamp_db, c->peq[1].preamp_db);
         c->peq[0].preamp_db = c->peq[1].preamp_db = pre;
     }
-    errno = 0;
-    c->set = hp_outset_new(dir, &err);
-    if (!c->set) {
-        if (why && why_len)
-            snprintf(why, why_len, "%s: %s", dir, errno ? strerror(errno) : hp_strerror(err));
-        goto out;
-    }
-    if (!realpath(dir, c->absdir)) {
-        err = HP_EIO;
-        if (why && why_len)
-            snprintf(why, why_len, "%s: %s", dir, strerror(errno));
-        goto out;
+    if (!realpath(c->dir, c->absdir)) {
+        if (c->why && c->why_len)
+            snprintf(c->why, c->why_len, "%s: %s", c->dir, strerror(errno));
+        return errno == ENOMEM ? HP_ENOMEM : HP_EIO;
     }
     static const struct {
         unsigned bit;
@@ -268,7 +248,66 @@ hp_err hp_eqx_write(const char *dir, const hp_eq_export *e, unsigned mask, char 
     };
     for (size_t i = 0; i < sizeof writers / sizeof writers[0]; i++)
         if ((mask & writers[i].bit) && (err = writers[i].w(c)) != HP_OK)
-            goto out;
+            return err;
+    return HP_OK;
+}
+
+/* Checks the arguments and makes the context; *why is emptied. */
+static hp_err begin(const hp_eq_export *e, unsigned mask, char *why, size_t why_len, eqx_ctx **out)
+{
+    *out = NULL;
+    if (why && why_len)
+        why[0] = '\0';
+    if (!e || (mask & ~(unsigned)HP_EQX_ALL))
+        return HP_EINVAL;
+    hp_err err = check(e, mask, why, why_len);
+    if (err != HP_OK)
+        return err;
+    eqx_ctx *c = calloc(1, sizeof *c);
+    if (!c)
+        return HP_ENOMEM;
+    c->e = e;
+    c->why = why;
+    c->why_len = why_len;
+    *out = c;
+    return HP_OK;
+}
+
+hp_err hp_eqx_write_into(hp_outset *set, const hp_eq_export *e, unsigned mask, char *why,
+                         size_t why_len)
+{
+    if (!set)
+        return HP_EINVAL;
+    eqx_ctx *c;
+    hp_err err = begin(e, mask, why, why_len, &c);
+    if (err != HP_OK)
+        return err;
+    c->set = set;
+    c->dir = hp_outset_dir(set);
+    err = write_all_formats(c, mask);
+    free(c);
+    return err;
+}
+
+hp_err hp_eqx_write(const char *dir, const hp_eq_export *e, unsigned mask, char *why,
+                    size_t why_len)
+{
+    if (!dir || !*dir)
+        return HP_EINVAL;
+    eqx_ctx *c;
+    hp_err err = begin(e, mask, why, why_len, &c);
+    if (err != HP_OK)
+        return err;
+    c->dir = dir;
+    errno = 0;
+    c->set = hp_outset_new(dir, &err);
+    if (!c->set) {
+        if (why && why_len)
+            snprintf(why, why_len, "%s: %s", dir, errno ? strerror(errno) : hp_strerror(err));
+        goto out;
+    }
+    if ((err = write_all_formats(c, mask)) != HP_OK)
+        goto out;
     errno = 0;
     if ((err = hp_outset_commit(c->set)) != HP_OK && why && why_len) {
         const char *f = hp_outset_failed(c->set);

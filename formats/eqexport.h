@@ -46,4 +46,11 @@ hp_err hp_eqx_parse_formats(const char *list, unsigned *mask) HP_WUR;
 hp_err hp_eqx_write(const char *dir, const hp_eq_export *e, unsigned mask, char *why,
                     size_t why_len) HP_WUR;
 
+/* The same into an output set the caller commits, so that files of its own (hpfr eq's
+ * summary.json) appear together with the exports or not at all. The set's directory must
+ * exist (hp_outset_new makes it). */
+struct hp_outset;
+hp_err hp_eqx_write_into(struct hp_outset *set, const hp_eq_export *e, unsigned mask, char *why,
+                         size_t why_len) HP_WUR;
+
 #endif

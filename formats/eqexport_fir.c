@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* Convolution FIRs as 32-bit float WAVs: minimum and linear phase, for each of the usual
  * rates and each ear, all at one level. */
+#include <errno.h>
 #include <math.h>
+#include <string.h>
 #include <stdlib.h>
 #include "audio.h"
 #include "eqexport_impl.h"
@@ -25,16 +27,21 @@ static hp_err write_one(eqx_ctx *c, unsigned ch, hp_fir_phase phase, double rate
     err = hp_fir_design(e->freq, eqx_fir_curve(e, ch), e->n, &cfg, a.data);
     if (err != HP_OK) {
         hp_audio_release(&a);
-        return eqx_fail(c, name, err, "cannot design the FIR");
+        return eqx_fail(c, name, err, "cannot design the FIR: %s", hp_strerror(err));
     }
     snprintf(comment, sizeof comment, "hpfr %s-phase correction FIR, %.0f Hz, level %.2f dB",
              phase == HP_FIR_LINEAR ? "linear" : "minimum", rate, cfg.gain_db);
     a.comment = comment;
+    errno = 0;
     const char *tmp = hp_outset_path(c->set, name);
-    err = tmp ? hp_audio_write_float(tmp, &a) : HP_EIO;
+    err = !tmp ? (errno == ENOMEM ? HP_ENOMEM : HP_EIO) : hp_audio_write_float(tmp, &a);
+    int saved = errno;
     a.comment = NULL; /* not ours to free */
     hp_audio_release(&a);
-    return err != HP_OK ? eqx_fail(c, name, err, "%s", hp_strerror(err)) : HP_OK;
+    if (err == HP_OK)
+        return HP_OK;
+    /* errno names a failed system call (EFBIG, ENOSPC, EACCES); other errors their code. */
+    return eqx_fail(c, name, err, "%s", err == HP_EIO && saved ? strerror(saved) : hp_strerror(err));
 }
 
 hp_err eqx_write_fir(eqx_ctx *c)

@@ -9,6 +9,8 @@
 #include "sweep.h"
 
 typedef struct {
+    const char *cmd;            /* the command in messages ("hpfr CMD: ..."): NULL for
+                                   "analyze"; measure and calib analyse too */
     const char *sweep_path, *rec_path, *out_dir;
     int ref_channel;            /* 1-based loopback channel of the recording; 0 = none */
     double f1_hz, f2_hz;        /* 0 = from metadata or estimated */
@@ -55,6 +57,12 @@ typedef struct {
     struct analyze_calib *calib;  /* NULL unless calibration options were given */
     analyze_setup *setup;       /* internal: started by analyze_load, used by analyze_run_paths */
 } analyze_job;
+
+/* The command name for a job's messages. */
+static inline const char *analyze_cmd(const analyze_job *job)
+{
+    return job->opt.cmd ? job->opt.cmd : "analyze";
+}
 
 /* Loads and validates sweep and recording; fills job->info and job->stats. 0 or exit code.
  * Starts preparing the analysis (FFT plans, reference spectra) on a second thread. A job is

@@ -20,12 +20,12 @@ struct analyze_calib {
 };
 
 /* "FILE:LINE: reason" or "FILE: reason". */
-static int file_fail(const char *path, const hp_diag *d, hp_err e)
+static int file_fail(const analyze_job *job, const char *path, const hp_diag *d, hp_err e)
 {
     const char *why = d->reason[0] ? d->reason : hp_strerror(e);
     if (d->line > 0)
-        return hp_cli_fail("analyze", "%s:%ld: %s", path, d->line, why);
-    return hp_cli_fail("analyze", "%s: %s", path, why);
+        return hp_cli_fail(analyze_cmd(job), "%s:%ld: %s", path, d->line, why);
+    return hp_cli_fail(analyze_cmd(job), "%s: %s", path, why);
 }
 
 static unsigned mic_count(const analyze_job *job)
@@ -48,7 +48,7 @@ static int load_mic_list(analyze_job *job, hp_calib_rig *rig)
     for (const char *c = list; *c; c++)
         items += *c == ',';
     if (items != mics)
-        return hp_cli_fail("analyze", "--mic-cal: %zu file%s for %u microphone channel%s of %s "
+        return hp_cli_fail(analyze_cmd(job), "--mic-cal: %zu file%s for %u microphone channel%s of %s "
                            "(one per channel, separated by commas)", items, items == 1 ? "" : "s",
                            mics, mics == 1 ? "" : "s", job->opt.rec_path);
     for (const char *s = list;; k++) {
@@ -59,7 +59,7 @@ static int load_mic_list(analyze_job *job, hp_calib_rig *rig)
             hp_diag d;
             hp_diag_clear(&d);
             hp_err err = path ? hp_calib_rig_set_mic(rig, mic_input(job, k) + 1, path, &d) : HP_ENOMEM;
-            int rc = err == HP_OK ? 0 : file_fail(path ? path : "--mic-cal", &d, err);
+            int rc = err == HP_OK ? 0 : file_fail(job, path ? path : "--mic-cal", &d, err);
             free(path);
             if (rc)
                 return rc;
@@ -79,20 +79,20 @@ static int load(analyze_job *job, hp_calib_rig *rig)
     if (job->opt.profile) {
         const char *failed = job->opt.profile;
         if ((e = hp_calib_rig_load_profile(rig, job->opt.profile, &failed, &d)) != HP_OK)
-            return file_fail(failed, &d, e);
+            return file_fail(job, failed, &d, e);
     }
     if (job->opt.mic_cal && load_mic_list(job, rig))
         return HP_EXIT_BAD;
     if (job->opt.compensation &&
         (e = hp_calib_rig_set_compensation(rig, job->opt.compensation, &d)) != HP_OK)
-        return file_fail(job->opt.compensation, &d, e);
+        return file_fail(job, job->opt.compensation, &d, e);
     return 0;
 }
 
-static void warn_coverage(const char *path, const hp_calib_curve *c)
+static void warn_coverage(const analyze_job *job, const char *path, const hp_calib_curve *c)
 {
     if (c->n && !hp_calib_covers(c, 20, 20000))
-        hp_cli_warn("analyze", "%s: covers %g Hz to %g Hz, not 20 Hz to 20 kHz; the end values "
+        hp_cli_warn(analyze_cmd(job), "%s: covers %g Hz to %g Hz, not 20 Hz to 20 kHz; the end values "
                     "are held beyond that", path, c->f_hz[0], c->f_hz[c->n - 1]);
 }
 
@@ -108,13 +108,13 @@ static int check(const analyze_job *job, const hp_calib_rig *rig)
             continue;
         if (mics == 2 && c->side != HP_CALIB_SIDE_NONE &&
             c->side != (k == 0 ? HP_CALIB_SIDE_LEFT : HP_CALIB_SIDE_RIGHT))
-            return hp_cli_fail("analyze", "%s: the file is for the %s channel, but input "
+            return hp_cli_fail(analyze_cmd(job), "%s: the file is for the %s channel, but input "
                                "channel %u is the %s ear's microphone", rig->mic_path[in],
                                c->side == HP_CALIB_SIDE_LEFT ? "LEFT" : "RIGHT", in + 1,
                                k == 0 ? "left" : "right");
-        warn_coverage(rig->mic_path[in], c);
+        warn_coverage(job, rig->mic_path[in], c);
     }
-    warn_coverage(rig->comp_path, &rig->comp);
+    warn_coverage(job, rig->comp_path, &rig->comp);
     return 0;
 }
 
@@ -122,12 +122,12 @@ static int apply(analyze_job *job, struct analyze_calib *cal)
 {
     size_t n = job->grid.n;
     double *db = malloc(n * sizeof *db), *ph = malloc(n * sizeof *ph), *comp = NULL;
-    int rc = (!db || !ph) ? hp_cli_fail("analyze", "out of memory") : 0;
+    int rc = (!db || !ph) ? hp_cli_fail(analyze_cmd(job), "out of memory") : 0;
     if (!rc && cal->rig.comp.n) {
         if (!(comp = malloc(n * sizeof *comp)) ||
             hp_curve_interp(cal->rig.comp.f_hz, cal->rig.comp.db, cal->rig.comp.n,
                             job->grid.f_hz, n, comp) != HP_OK)
-            rc = hp_cli_fail("analyze", "out of memory");
+            rc = hp_cli_fail(analyze_cmd(job), "out of memory");
     }
     for (size_t k = 0; k < job->npaths && !rc; k++) {
         analyze_path *p = &job->paths[k];
@@ -137,11 +137,11 @@ static int apply(analyze_job *job, struct analyze_calib *cal)
         hp_err e = hp_calib_rig_correction(&cal->rig, p->mic + 1, job->info.rate_hz, job->grid.f_hz,
                                            n, db, ph, &c, &d);
         if (e == HP_ENODATA)
-            rc = hp_cli_fail("analyze", "%s: %s (run hpfr calib loopback at this rate)",
+            rc = hp_cli_fail(analyze_cmd(job), "%s: %s (run hpfr calib loopback at this rate)",
                              cal->rig.iface_path, d.reason);
         else if (e != HP_OK || hp_cal_apply(&c, p->resp.raw_db, p->resp.smooth_db,
                                             p->resp.phase_deg, n) != HP_OK)
-            rc = hp_cli_fail("analyze", "calibration of channel %u failed: %s", p->mic + 1,
+            rc = hp_cli_fail(analyze_cmd(job), "calibration of channel %u failed: %s", p->mic + 1,
                              hp_strerror(e == HP_OK ? HP_EINVAL : e));
         if (rc || !comp || p->crosstalk)
             continue;
@@ -150,7 +150,7 @@ static int apply(analyze_job *job, struct analyze_calib *cal)
         if (!cal->comp_raw[k] || !cal->comp_smooth[k] ||
             hp_cal_compensate(p->resp.raw_db, comp, n, cal->comp_raw[k]) != HP_OK ||
             hp_cal_compensate(p->resp.smooth_db, comp, n, cal->comp_smooth[k]) != HP_OK)
-            rc = hp_cli_fail("analyze", "out of memory");
+            rc = hp_cli_fail(analyze_cmd(job), "out of memory");
     }
     free(db);
     free(ph);
@@ -164,7 +164,7 @@ int analyze_calibrate(analyze_job *job)
         return 0;
     struct analyze_calib *cal = calloc(1, sizeof *cal);
     if (!cal)
-        return hp_cli_fail("analyze", "out of memory");
+        return hp_cli_fail(analyze_cmd(job), "out of memory");
     hp_calib_rig_init(&cal->rig);
     job->calib = cal;
     int rc = load(job, &cal->rig);
@@ -175,7 +175,8 @@ int analyze_calibrate(analyze_job *job)
     return rc;
 }
 
-int analyze_calib_write(const analyze_job *job, hp_outset *set, const analyze_path *p)
+int analyze_calib_write(const analyze_job *job, hp_outset *set, const analyze_path *p, char *why,
+                        size_t len)
 {
     const struct analyze_calib *cal = job->calib;
     size_t k = (size_t)(p - job->paths);
@@ -186,9 +187,11 @@ int analyze_calib_write(const analyze_job *job, hp_outset *set, const analyze_pa
     static const int dec[] = {3, 5, 5};
     const double *cols[] = {job->grid.f_hz, cal->comp_raw[k], cal->comp_smooth[k]};
     FILE *f = hp_outset_fopen(set, name);
-    if (!f || hp_csv_write(f, "frequency,raw,smoothed", cols, 3, job->grid.n, dec) != HP_OK)
-        return hp_cli_fail("analyze", "%s/%s: write failed: %s", hp_outset_dir(set), name,
-                           strerror(errno));
+    if (!f || hp_csv_write(f, "frequency,raw,smoothed", cols, 3, job->grid.n, dec) != HP_OK ||
+        hp_outset_written(set, name) != HP_OK) {
+        snprintf(why, len, "%s/%s: write failed: %s", hp_outset_dir(set), name, strerror(errno));
+        return 1;
+    }
     return 0;
 }
 

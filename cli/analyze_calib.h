@@ -14,8 +14,11 @@
 int analyze_calibrate(analyze_job *job);
 
 /* Writes fr-comp<name>.csv (frequency,raw,smoothed: the calibrated response minus the
- * compensation curve) for a direct path when a compensation curve is set. 0 or exit code. */
-int analyze_calib_write(const analyze_job *job, hp_outset *set, const analyze_path *p);
+ * compensation curve) for a direct path when a compensation curve is set. 0, or nonzero with
+ * the one-line reason in why (not printed: analyze_write reports the first failure of its
+ * writer threads). */
+int analyze_calib_write(const analyze_job *job, hp_outset *set, const analyze_path *p, char *why,
+                        size_t len);
 
 /* Adds a "calibration" object to summary.json when calibration was applied. */
 void analyze_calib_json(hp_json *j, const analyze_job *job);

@@ -34,7 +34,7 @@ static int estimate_info(analyze_job *job)
     for (unsigned c = 0; c < s->channels; c++) {
         hp_sweep_estimate_result r;
         if (hp_sweep_estimate_f(s->data + c, s->frames, s->channels, s->rate_hz, &r) != HP_OK)
-            return hp_cli_fail("analyze", "%s: channel %u holds no exponential sweep (give --f1 and "
+            return hp_cli_fail(analyze_cmd(job), "%s: channel %u holds no exponential sweep (give --f1 and "
                                "--f2 if it is one)", job->opt.sweep_path, c + 1);
         i->start_frame[c] = r.start_frame;
         if (c == 0) {
@@ -54,7 +54,7 @@ static int sweep_info(analyze_job *job)
     const hp_audio_f *s = &job->sweep;
     hp_sweep_info *i = &job->info;
     if (s->channels > 2)
-        return hp_cli_fail("analyze", "%s: %u channels; a sweep has 1, or 2 for left then right",
+        return hp_cli_fail(analyze_cmd(job), "%s: %u channels; a sweep has 1, or 2 for left then right",
                            job->opt.sweep_path, s->channels);
     job->info_source = "metadata";
     if (!s->comment || hp_sweepmeta_parse(s->comment, i) != HP_OK ||
@@ -73,12 +73,12 @@ static int sweep_info(analyze_job *job)
         if (job->opt.f2_hz > 0)
             i->f2_hz = job->opt.f2_hz;
         if (!(i->f1_hz < i->f2_hz))
-            return hp_cli_fail("analyze", "--f1 %g must be below --f2 %g", i->f1_hz, i->f2_hz);
+            return hp_cli_fail(analyze_cmd(job), "--f1 %g must be below --f2 %g", i->f1_hz, i->f2_hz);
         i->rate_const_s = i->duration_s / log(i->f2_hz / i->f1_hz);
         job->info_source = "options";
     }
     if (i->f2_hz > s->rate_hz / 2)
-        return hp_cli_fail("analyze", "--f2 %g is above the Nyquist frequency of %s (%g Hz)",
+        return hp_cli_fail(analyze_cmd(job), "--f2 %g is above the Nyquist frequency of %s (%g Hz)",
                            i->f2_hz, job->opt.sweep_path, s->rate_hz / 2);
     return 0;
 }
@@ -167,7 +167,7 @@ static int check_sweep_rate(analyze_job *job, unsigned mic)
     if (hp_sweep_estimate_f(r->data + lo * r->channels + mic, n, r->channels, r->rate_hz, &est) ==
             HP_OK &&
         fabs(est.rate_const_s / i->rate_const_s - 1) > 0.1)
-        return hp_cli_fail("analyze", "%s: no sweep of %s found: channel %u holds a sweep with "
+        return hp_cli_fail(analyze_cmd(job), "%s: no sweep of %s found: channel %u holds a sweep with "
                            "L = %.3f s, the sweep file has L = %.3f s (wrong file?)",
                            job->opt.rec_path, job->opt.sweep_path, mic + 1, est.rate_const_s,
                            i->rate_const_s);
@@ -179,41 +179,41 @@ static int check_recording(analyze_job *job)
     const hp_audio_f *r = &job->rec, *s = &job->sweep;
     const char *rp = job->opt.rec_path;
     if (r->rate_hz != s->rate_hz)
-        return hp_cli_fail("analyze", "%s: recorded at %g Hz but the sweep %s is at %g Hz", rp,
+        return hp_cli_fail(analyze_cmd(job), "%s: recorded at %g Hz but the sweep %s is at %g Hz", rp,
                            r->rate_hz, job->opt.sweep_path, s->rate_hz);
     if (r->frames < job->info.start_frame[job->info.channels - 1] + job->info.sweep_frames)
-        return hp_cli_fail("analyze", "%s: %zu frames, shorter than the sweep (%zu frames)", rp,
+        return hp_cli_fail(analyze_cmd(job), "%s: %zu frames, shorter than the sweep (%zu frames)", rp,
                            r->frames, s->frames);
     double window_s = (job->opt.left_ms + job->opt.right_ms) / 1000;
     if (window_s * r->rate_hz >= (double)r->frames)
-        return hp_cli_fail("analyze", "--window-left/--window-right: the %.0f ms window is longer "
+        return hp_cli_fail(analyze_cmd(job), "--window-left/--window-right: the %.0f ms window is longer "
                            "than %s (%.0f ms)", window_s * 1000, rp,
                            1000.0 * (double)r->frames / r->rate_hz);
     if (job->opt.ref_channel > (int)r->channels)
-        return hp_cli_fail("analyze", "--ref-channel %d: %s has only %u channel%s", job->opt.ref_channel,
+        return hp_cli_fail(analyze_cmd(job), "--ref-channel %d: %s has only %u channel%s", job->opt.ref_channel,
                            rp, r->channels, r->channels == 1 ? "" : "s");
     unsigned mics = r->channels - (job->opt.ref_channel ? 1 : 0);
     if (mics < 1)
-        return hp_cli_fail("analyze", "%s: no channel left to analyse besides the reference", rp);
+        return hp_cli_fail(analyze_cmd(job), "%s: no channel left to analyse besides the reference", rp);
     if (job->info.channels == 2 && mics < 2)
-        return hp_cli_fail("analyze", "%s: the sweep is left-then-right but the recording has one "
+        return hp_cli_fail(analyze_cmd(job), "%s: the sweep is left-then-right but the recording has one "
                            "microphone channel; two are needed", rp);
     if (mics > MAX_PATHS / 2)
-        return hp_cli_fail("analyze", "%s: %u channels is more than hpfr analyses at once", rp, mics);
+        return hp_cli_fail(analyze_cmd(job), "%s: %u channels is more than hpfr analyses at once", rp, mics);
     job->stats = calloc(r->channels, sizeof *job->stats);
     if (!job->stats)
-        return hp_cli_fail("analyze", "out of memory");
+        return hp_cli_fail(analyze_cmd(job), "out of memory");
     int clipped = 0;
     channel_levels(job, job->stats);
     for (unsigned c = 0; c < r->channels; c++) {
         if (job->stats[c].clip_count) {
-            hp_cli_warn("analyze", "%s: channel %u clips: %zu samples at full scale (peak %.2f dBFS)",
+            hp_cli_warn(analyze_cmd(job), "%s: channel %u clips: %zu samples at full scale (peak %.2f dBFS)",
                         rp, c + 1, job->stats[c].clip_count, job->stats[c].peak_dbfs);
             clipped = 1;
         }
     }
     if (clipped && !job->opt.allow_clipping)
-        return hp_cli_fail("analyze", "%s: the recording clips; lower the level and measure again, "
+        return hp_cli_fail(analyze_cmd(job), "%s: the recording clips; lower the level and measure again, "
                            "or pass --allow-clipping", rp);
     unsigned first_mic = job->opt.ref_channel == 1 ? 1 : 0;
     return check_sweep_rate(job, first_mic);
@@ -223,7 +223,7 @@ static int grid(analyze_job *job)
 {
     hp_err e = job->opt.grid_autoeq ? hp_grid_autoeq(&job->grid)
                                     : hp_grid_log(20, fmin(20000, job->info.rate_hz / 2), 48, &job->grid);
-    return e == HP_OK ? 0 : hp_cli_fail("analyze", "out of memory");
+    return e == HP_OK ? 0 : hp_cli_fail(analyze_cmd(job), "out of memory");
 }
 
 int analyze_load(analyze_job *job)
@@ -248,7 +248,7 @@ int analyze_load(analyze_job *job)
             hp_diag_clear(&d);
             e = hp_audio_read_f(job->opt.sweep_path, &job->sweep, &d);
         }
-        rc = hp_cli_fail("analyze", "%s: %s", job->opt.sweep_path,
+        rc = hp_cli_fail(analyze_cmd(job), "%s: %s", job->opt.sweep_path,
                          d.reason[0] ? d.reason : hp_strerror(e));
     }
     if (!rc)
@@ -264,7 +264,7 @@ int analyze_load(analyze_job *job)
     else if (!rc)
         read_thread(&rec);
     if (!rc && rec.e != HP_OK)
-        rc = hp_cli_fail("analyze", "%s: %s", job->opt.rec_path,
+        rc = hp_cli_fail(analyze_cmd(job), "%s: %s", job->opt.rec_path,
                          rec.d.reason[0] ? rec.d.reason : hp_strerror(rec.e));
     if (!rc)
         rc = check_recording(job);

@@ -83,10 +83,10 @@ static int has_failed(analyze_setup *s)
 }
 
 /* Prints the recorded failure; returns its exit status (0 when there was none). */
-static int report(analyze_setup *s)
+static int report(const analyze_job *job, analyze_setup *s)
 {
     pthread_mutex_lock(&s->lock);
-    int rc = s->failed ? hp_cli_fail("analyze", "%s", s->msg) : 0;
+    int rc = s->failed ? hp_cli_fail(analyze_cmd(job), "%s", s->msg) : 0;
     pthread_mutex_unlock(&s->lock);
     return rc;
 }
@@ -302,7 +302,7 @@ int analyze_setup_start(analyze_job *job)
 {
     analyze_setup *s = calloc(1, sizeof *s);
     if (!s)
-        return hp_cli_fail("analyze", "out of memory");
+        return hp_cli_fail(analyze_cmd(job), "out of memory");
     pthread_mutex_init(&s->lock, NULL);
     pthread_cond_init(&s->changed, NULL);
     job->setup = s;
@@ -316,7 +316,7 @@ int analyze_setup_sweep(analyze_job *job)
     analyze_setup *s = job->setup;
     s->nfft = deconv_size(job, 0);
     if (!s->nfft)
-        return hp_cli_fail("analyze", "%s: too long", job->opt.sweep_path);
+        return hp_cli_fail(analyze_cmd(job), "%s: too long", job->opt.sweep_path);
     announce(s, &s->sweep_ready);
     return 0;
 }
@@ -376,7 +376,7 @@ static int setup_check(analyze_job *job)
     analyze_setup *s = job->setup;
     size_t need = deconv_size(job, job->rec.frames);
     if (!need)
-        return hp_cli_fail("analyze", "%s: too long", job->opt.rec_path);
+        return hp_cli_fail(analyze_cmd(job), "%s: too long", job->opt.rec_path);
     if (need == s->nfft && s->started)
         return 0;
     setup_join(s, 1);
@@ -384,7 +384,7 @@ static int setup_check(analyze_job *job)
     s->failed = 0;
     s->nfft = need;
     prepare(job);
-    return report(s);
+    return report(job, s);
 }
 
 /* ---- the paths ---- */
@@ -520,7 +520,7 @@ static void *work(void *arg)
 int analyze_run_paths(analyze_job *job)
 {
     if (!job->setup || !job->setup->loaded)
-        return hp_cli_fail("analyze", "internal error: analyze_load did not succeed");
+        return hp_cli_fail(analyze_cmd(job), "internal error: analyze_load did not succeed");
     int rc = setup_check(job);
     if (rc)
         return rc;
@@ -544,7 +544,7 @@ int analyze_run_paths(analyze_job *job)
     for (size_t i = 0; i < nw && !rc; i++) {
         wk[i] = (worker){.job = job, .first = stereo ? 2 * i : i, .stride = nw, .stereo = stereo};
         if (!(wk[i].buf = hp_fft_alloc_real(len)))
-            rc = hp_cli_fail("analyze", "out of memory");
+            rc = hp_cli_fail(analyze_cmd(job), "out of memory");
     }
     /* The main thread is the last worker. */
     for (size_t i = 0; i + 1 < nw && !rc; i++)
@@ -558,6 +558,6 @@ int analyze_run_paths(analyze_job *job)
         hp_fft_buf_free(wk[i].buf);
     }
     if (!rc)
-        rc = report(s);
+        rc = report(job, s);
     return rc;
 }

@@ -82,9 +82,11 @@ static int write_path(const analyze_job *job, hp_outset *set, write_error *w, co
         return write_csv(set, w, name, "frequency,raw,smoothed,phase", fr, 4, r->n, dec_fr);
     }
     snprintf(name, sizeof name, "fr%s.csv", p->name);
-    if (write_csv(set, w, name, "frequency,raw,smoothed,phase", fr, 4, r->n, dec_fr) ||
-        analyze_calib_write(job, set, p))
+    if (write_csv(set, w, name, "frequency,raw,smoothed,phase", fr, 4, r->n, dec_fr))
         return HP_EXIT_BAD;
+    char why[sizeof w->msg];
+    if (analyze_calib_write(job, set, p, why, sizeof why))
+        return fail(w, "%s", why);
     const double *thd[] = {f, r->thd_pct, r->thd_db, r->harm_db[0], r->harm_db[1], r->harm_db[2],
                            r->harm_db[3]};
     snprintf(name, sizeof name, "thd%s.csv", p->name);
@@ -244,7 +246,7 @@ int analyze_write(analyze_job *job)
     if (!set)
         set = hp_outset_new(job->opt.out_dir, &e);
     if (!set)
-        return hp_cli_fail("analyze", "%s: cannot create the output directory: %s", job->opt.out_dir,
+        return hp_cli_fail(analyze_cmd(job), "%s: cannot create the output directory: %s", job->opt.out_dir,
                            strerror(errno));
     write_error err;
     memset(&err, 0, sizeof err);
@@ -263,10 +265,10 @@ int analyze_write(analyze_job *job)
         pthread_join(tid, NULL);
     int rc = 0;
     if (err.failed)
-        rc = hp_cli_fail("analyze", "%s", err.msg);
+        rc = hp_cli_fail(analyze_cmd(job), "%s", err.msg);
     if (!rc && hp_outset_commit(set) != HP_OK) {
         const char *name = hp_outset_failed(set);
-        rc = hp_cli_fail("analyze", "%s%s%s: write failed: %s", job->opt.out_dir, name ? "/" : "",
+        rc = hp_cli_fail(analyze_cmd(job), "%s%s%s: write failed: %s", job->opt.out_dir, name ? "/" : "",
                          name ? name : "", strerror(errno));
     }
     hp_outset_free(set);

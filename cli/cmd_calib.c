@@ -541,6 +541,7 @@ static int cmd_loopback(int argc, char **argv)
                            "replaced", o.out, d.reason[0] ? d.reason : hp_strerror(e));
     analyze_job job;
     memset(&job, 0, sizeof job);
+    job.opt.cmd = CMD;
     job.opt.sweep_path = o.sweep;
     job.opt.rec_path = o.rec;
     job.opt.out_dir = NULL; /* the responses stay in memory: only iface.cal is written */

@@ -76,6 +76,7 @@ static int analyse(measure_ctx *m, const char *dir, hp_placement *rec)
     snprintf(capture, sizeof capture, "%s/capture.wav", dir);
     analyze_job job;
     memset(&job, 0, sizeof job);
+    job.opt.cmd = "measure";
     job.opt.sweep_path = sweep;
     job.opt.rec_path = capture;
     job.opt.out_dir = dir;

@@ -86,6 +86,17 @@ $(O)/tests/tools/%: tests/tools/%.c $(LIBIO) $(LIBDSP)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -Itests -o $@ $< $(LIBIO) $(LIBDSP) $(PKG_LIBS) -lm
 
+# hpfr with allocation failures injected into its own code (tests/failalloc.c, run by
+# tests/cli/alloc_fail.sh). Only our objects' calls are wrapped; the leak check at exit
+# comes from LeakSanitizer, or from AddressSanitizer's under SAN=1.
+FAILALLOC := $(O)/tests/hpfr-failalloc
+FAILALLOC_WRAP := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup,--wrap=strndup,--wrap=posix_memalign
+ifneq ($(SAN),1)
+FAILALLOC_WRAP += -fsanitize=leak
+endif
+$(FAILALLOC): $(CLI_OBJ) $(O)/tests/failalloc.o $(LIBIO) $(LIBDSP)
+	$(CC) $(ALL_LDFLAGS) $(FAILALLOC_WRAP) -o $@ $(CLI_OBJ) $(O)/tests/failalloc.o $(LIBIO) $(LIBDSP) $(PKG_LIBS) -lm
+
 # Bench programs (bench/run.sh): one binary per bench/*.c.
 BENCH_BIN := $(patsubst bench/%.c,$(O)/bench/%,$(wildcard bench/*.c))
 $(O)/bench/%: bench/%.c $(LIBIO) $(LIBDSP)
@@ -114,7 +125,7 @@ nmcheck: $(LIBDSP)
 check: deps
 	@$(MAKE) --no-print-directory _check
 
-_check: all $(TEST_BIN) $(TOOL_BIN) headers nmcheck
+_check: all $(TEST_BIN) $(TOOL_BIN) $(FAILALLOC) headers nmcheck
 	@HPFR=$(HPFR) O=$(O) sh tests/run.sh $(TEST_BIN) $(wildcard tests/cli/*.sh)
 
 bench: deps

@@ -235,7 +235,7 @@ static int write_summary(const analyze_job *job, hp_outset *set, write_error *w)
     json_paths(&j, job);
     hp_json_obj_end(&j);
     if (hp_json_finish(&j) != HP_OK)
-        return fail(w, "%s/summary.json: write failed", hp_outset_dir(set));
+        return fail(w, "%s/summary.json: write failed: %s", hp_outset_dir(set), strerror(errno ? errno : EIO));
     return 0;
 }
 

@@ -431,7 +431,7 @@ static int write_summary(compare_job *j, hp_outset *set)
     hp_json_arr_end(&js);
     hp_json_obj_end(&js);
     if (hp_json_finish(&js) != HP_OK)
-        return hp_cli_fail("compare", "%s/summary.json: write failed", j->out);
+        return hp_cli_fail("compare", "%s/summary.json: write failed: %s", j->out, strerror(errno ? errno : EIO));
     return 0;
 }
 

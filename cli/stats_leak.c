@@ -416,7 +416,7 @@ static int write_summary(const char *cmd, hp_outset *set, const sess *s, const l
     hp_json_arr_end(&j);
     hp_json_obj_end(&j);
     if (hp_json_finish(&j) != HP_OK)
-        return hp_cli_fail(cmd, "%s/summary.json: write failed", hp_outset_dir(set));
+        return hp_cli_fail(cmd, "%s/summary.json: write failed: %s", hp_outset_dir(set), strerror(errno ? errno : EIO));
     return 0;
 }
 

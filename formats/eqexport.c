@@ -59,6 +59,12 @@ FILE *eqx_open(eqx_ctx *c, const char *name)
     return f;
 }
 
+hp_err eqx_write_failed(eqx_ctx *c, const char *name, hp_err err)
+{
+    int e = errno;
+    return eqx_fail(c, name, err, "write failed: %s", e ? strerror(e) : hp_strerror(err));
+}
+
 hp_err eqx_fail(eqx_ctx *c, const char *name, hp_err err, const char *fmt, ...)
 {
     if (c->why && c->why_len) {

@@ -81,5 +81,5 @@ hp_err eqx_write_camilla(eqx_ctx *c)
             fprintf(f, "    bypassed: true\n    names:\n      - hpfr_fir%s\n",
                     e->nch == 2 ? sfx2[ch] : "");
         }
-    return ferror(f) ? eqx_fail(c, name, HP_EIO, "write failed") : HP_OK;
+    return ferror(f) ? eqx_write_failed(c, name, HP_EIO) : HP_OK;
 }

@@ -38,7 +38,7 @@ hp_err eqx_write_csv(eqx_ctx *c)
             return HP_EIO;
         hp_err err = hp_csv_write(f, header, data, nc, e->n, decimals);
         if (err != HP_OK)
-            return eqx_fail(c, name, err, "write failed");
+            return eqx_write_failed(c, name, err);
     }
     return HP_OK;
 }

@@ -78,5 +78,5 @@ hp_err eqx_write_easyeffects(eqx_ctx *c)
     hp_json_obj_end(&j);
     hp_json_obj_end(&j);
     hp_err err = hp_json_finish(&j);
-    return err != HP_OK ? eqx_fail(c, name, err, "write failed") : HP_OK;
+    return err != HP_OK ? eqx_write_failed(c, name, err) : HP_OK;
 }

@@ -31,6 +31,8 @@ typedef struct {
 FILE *eqx_open(eqx_ctx *c, const char *name);
 
 /* Fills why with "DIR/NAME: message" (printf-style) and returns err. */
+/* eqx_fail with "write failed: " and errno's text (EFBIG, ENOSPC, ...). */
+hp_err eqx_write_failed(eqx_ctx *c, const char *name, hp_err err);
 hp_err eqx_fail(eqx_ctx *c, const char *name, hp_err err, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 4, 5)))

@@ -181,5 +181,5 @@ hp_err eqx_write_pipewire(eqx_ctx *c)
         module_tail(f, "fir");
     }
     fputs("]\n", f);
-    return ferror(f) ? eqx_fail(c, name, HP_EIO, "write failed") : HP_OK;
+    return ferror(f) ? eqx_write_failed(c, name, HP_EIO) : HP_OK;
 }

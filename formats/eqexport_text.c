@@ -25,7 +25,7 @@ hp_err eqx_write_apo(eqx_ctx *c)
                     eqx_num(b, p->f[k].gain_db, EQX_GAIN_DECIMALS),
                     eqx_num(q, p->f[k].q, EQX_Q_DECIMALS));
     }
-    return ferror(f) ? eqx_fail(c, name, HP_EIO, "write failed") : HP_OK;
+    return ferror(f) ? eqx_write_failed(c, name, HP_EIO) : HP_OK;
 }
 
 /* Curve value at x, linear in log f, held flat beyond the ends. */
@@ -92,7 +92,7 @@ hp_err eqx_write_graphic(eqx_ctx *c)
             fprintf(f, "%s %.0f %s", i ? ";" : "", fq[i], eqx_num(a, v[ch][i] - top - 0.2, 1));
         fputc('\n', f);
     }
-    return ferror(f) ? eqx_fail(c, name, HP_EIO, "write failed") : HP_OK;
+    return ferror(f) ? eqx_write_failed(c, name, HP_EIO) : HP_OK;
 }
 
 hp_err eqx_write_sox(eqx_ctx *c)
@@ -120,7 +120,7 @@ hp_err eqx_write_sox(eqx_ctx *c)
         }
         fputc('\n', f);
     }
-    return ferror(f) ? eqx_fail(c, name, HP_EIO, "write failed") : HP_OK;
+    return ferror(f) ? eqx_write_failed(c, name, HP_EIO) : HP_OK;
 }
 
 hp_err eqx_write_rew(eqx_ctx *c)
@@ -152,7 +152,7 @@ hp_err eqx_write_rew(eqx_ctx *c)
                     eqx_num(p, carg(h) * 180 / M_PI, 3));
         }
         if (ferror(f))
-            return eqx_fail(c, name, HP_EIO, "write failed");
+            return eqx_write_failed(c, name, HP_EIO);
     }
     return HP_OK;
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include "analyze.h"
 #include "analyze_calib.h"
 #include "cli.h"
@@ -133,7 +134,8 @@ int measure_placement(measure_ctx *m, unsigned index)
     if ((rc = correct_drift(m, index, &cap, &frames, &owned, &rec.drift_ppm)))
         return rc;
     snprintf(dir, sizeof dir, "%s/placement-%u", m->opt.session_dir, index);
-    if (mkdir(dir, 0777) && errno != EEXIST)
+    int made = mkdir(dir, 0777) == 0;
+    if (!made && errno != EEXIST)
         rc = hp_cli_fail("measure", "%s: cannot create: %s", dir, strerror(errno));
     /* The raw capture is the measurement itself: keep it beside the corrected one. */
     if (!rc && owned)
@@ -148,5 +150,9 @@ int measure_placement(measure_ctx *m, unsigned index)
     if (!rc && hp_session_write(m->opt.session_dir, &m->session) != HP_OK)
         rc = hp_cli_fail("measure", "%s/session.json: write failed: %s", m->opt.session_dir,
                          strerror(errno));
+    /* A placement that failed before writing anything leaves no empty directory behind (one
+     * holding its capture keeps it: the capture is the measurement). */
+    if (rc && made)
+        rmdir(dir);
     return rc;
 }

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /* Shared CLI helpers: every error a user can cause ends in exactly one line on stderr. */
 #include "cli.h"
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 int hp_cli_fail(const char *cmd, const char *fmt, ...)
 {
@@ -51,7 +53,11 @@ int hp_cli_bad_option(const char *cmd, int argc, char **argv, int ch)
     const char *arg = (optind > 0 && optind <= argc) ? argv[optind - 1] : "?";
     if (ch == ':')
         return hp_cli_fail(cmd, "option %s needs a value", arg);
-    if (optopt)
+    /* A known long option without a value given one ("--all=3"): getopt_long reports it
+     * with optopt set to the option's code, which is no short option's letter. */
+    if (optopt && !strncmp(arg, "--", 2) && strchr(arg, '='))
+        return hp_cli_fail(cmd, "option %.*s takes no value", (int)(strchr(arg, '=') - arg), arg);
+    if (optopt && optopt < 256 && isprint(optopt))
         return hp_cli_fail(cmd, "unknown option -%c (see hpfr %s --help)", optopt, cmd);
     return hp_cli_fail(cmd, "unknown option %s (see hpfr %s --help)", arg, cmd);
 }

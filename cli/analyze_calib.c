@@ -40,7 +40,7 @@ static unsigned mic_input(const analyze_job *job, unsigned k)
     return (ref != ~0u && k >= ref) ? k + 1 : k;
 }
 
-static int load_mic_list(analyze_job *job, hp_calib_rig *rig)
+static int load_mic_list(const analyze_job *job, hp_calib_rig *rig)
 {
     const char *list = job->opt.mic_cal;
     unsigned mics = mic_count(job), k = 0;
@@ -71,7 +71,7 @@ static int load_mic_list(analyze_job *job, hp_calib_rig *rig)
     return 0;
 }
 
-static int load(analyze_job *job, hp_calib_rig *rig)
+static int load(const analyze_job *job, hp_calib_rig *rig)
 {
     hp_diag d;
     hp_diag_clear(&d);
@@ -155,6 +155,17 @@ static int apply(analyze_job *job, struct analyze_calib *cal)
     free(db);
     free(ph);
     free(comp);
+    return rc;
+}
+
+int analyze_calib_preflight(const analyze_job *job)
+{
+    if (!job->opt.mic_cal && !job->opt.profile && !job->opt.compensation)
+        return 0;
+    hp_calib_rig rig;
+    hp_calib_rig_init(&rig);
+    int rc = load(job, &rig);
+    hp_calib_rig_release(&rig);
     return rc;
 }
 

@@ -13,6 +13,12 @@
  * without those options. 0 or an exit code after printing. */
 int analyze_calibrate(analyze_job *job);
 
+/* Reads the files --profile, --mic-cal and --compensation name (job->opt) and checks the
+ * --mic-cal count against job->rec.channels, without applying anything: for hpfr measure, so
+ * that a missing or malformed file is reported before anything is measured. 0 or an exit code
+ * after printing. */
+int analyze_calib_preflight(const analyze_job *job);
+
 /* Writes fr-comp<name>.csv (frequency,raw,smoothed: the calibrated response minus the
  * compensation curve) for a direct path when a compensation curve is set. 0, or nonzero with
  * the one-line reason in why (not printed: analyze_write reports the first failure of its

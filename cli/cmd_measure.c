@@ -9,6 +9,8 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "analyze.h"
+#include "analyze_calib.h"
 #include "cli.h"
 #include "measure.h"
 
@@ -90,6 +92,7 @@ static int parse(int argc, char **argv, measure_opts *o)
         case O_CHANNELS:
             if (parse_channels(optarg, &o->ears))
                 return HP_EXIT_BAD;
+            o->given |= MEASURE_GIVEN_CHANNELS;
             break;
         case O_REF:
             if (!hp_cli_number("measure", "--ref-channel", optarg, 1, HP_DUPLEX_MAX_CH, &v))
@@ -97,6 +100,7 @@ static int parse(int argc, char **argv, measure_opts *o)
             if (v != floor(v))
                 return hp_cli_fail("measure", "--ref-channel %s: must be a channel number", optarg);
             o->ref_channel = (int)v;
+            o->given |= MEASURE_GIVEN_REF;
             break;
         case O_RATE:
             if (!hp_cli_number("measure", "--rate", optarg, 8000, 768000, &o->rate_hz))
@@ -104,11 +108,13 @@ static int parse(int argc, char **argv, measure_opts *o)
             if (!hp_sweep_rate_supported(o->rate_hz))
                 return hp_cli_fail("measure", "--rate %s: use 44100, 48000, 88200, 96000 or 192000",
                                    optarg);
+            o->given |= MEASURE_GIVEN_RATE;
             break;
         case O_LENGTH:
             if (!hp_cli_number("measure", "--length", optarg, 0.5, 60, &o->length_s))
                 return HP_EXIT_BAD;
             have_length = 1;
+            o->given |= MEASURE_GIVEN_LENGTH;
             break;
         case O_SAMPLES:
             if (!hp_cli_number("measure", "--samples", optarg, 16384, 1 << 23, &v))
@@ -116,14 +122,24 @@ static int parse(int argc, char **argv, measure_opts *o)
             if (v != floor(v))
                 return hp_cli_fail("measure", "--samples %s: must be a whole number", optarg);
             o->samples = (size_t)v;
+            o->given |= MEASURE_GIVEN_SAMPLES;
             break;
-        case O_F1: if (!hp_cli_number("measure", "--f1", optarg, 1, 1000, &o->f1_hz)) return HP_EXIT_BAD; break;
-        case O_F2: if (!hp_cli_number("measure", "--f2", optarg, 1000, 96000, &o->f2_hz)) return HP_EXIT_BAD; break;
+        case O_F1:
+            if (!hp_cli_number("measure", "--f1", optarg, 1, 1000, &o->f1_hz))
+                return HP_EXIT_BAD;
+            o->given |= MEASURE_GIVEN_F1;
+            break;
+        case O_F2:
+            if (!hp_cli_number("measure", "--f2", optarg, 1000, 96000, &o->f2_hz))
+                return HP_EXIT_BAD;
+            o->given |= MEASURE_GIVEN_F2;
+            break;
         case O_LEVEL:
             if (!strcmp(optarg, "auto"))
                 o->level_auto = true;
             else if (!hp_cli_number("measure", "--level", optarg, -80, 0, &o->level_db))
                 return HP_EXIT_BAD;
+            o->given |= MEASURE_GIVEN_LEVEL;
             break;
         case O_NAME: o->name = optarg; break;
         case O_YES: o->yes = true; break;
@@ -174,14 +190,61 @@ static int fresh_session(measure_ctx *m)
     if (access(path, F_OK) == 0)
         return hp_cli_fail("measure", "%s already holds a session: add --resume to continue it, "
                            "or choose another -o", o->session_dir);
+    struct stat st;
     if (mkdir(o->session_dir, 0777) == 0)
         m->created_dir = true;
     else if (errno != EEXIST)
         return hp_cli_fail("measure", "%s: cannot create: %s", o->session_dir, strerror(errno));
+    else if (stat(o->session_dir, &st) != 0 || !S_ISDIR(st.st_mode))
+        return hp_cli_fail("measure", "%s: %s", o->session_dir, strerror(ENOTDIR));
     hp_session *s = &m->session;
     snprintf(s->name, sizeof s->name, "%s", o->name ? o->name : "");
     hp_session_now(s->created, sizeof s->created);
     s->planned = o->placements;
+    return 0;
+}
+
+/* The session's numbers agree with an option's when they print the same (session.json holds
+ * them as %.17g, options come as typed). */
+static bool same(double a, double b)
+{
+    return fabs(a - b) <= 1e-9 * fmax(fabs(a), fabs(b));
+}
+
+/* On --resume, sweep options given must agree with the session: every placement of a session
+ * is measured alike. */
+static int check_resume_options(const measure_opts *o, const hp_session *s)
+{
+    const char *keep = "--resume continues with the session's own settings; leave the option out";
+    if ((o->given & MEASURE_GIVEN_RATE) && !same(o->rate_hz, s->rate))
+        return hp_cli_fail("measure", "--rate %g: the session is at %u Hz; %s", o->rate_hz, s->rate, keep);
+    /* The sweep those options give (synchronization rounds lengths) against the session's. */
+    if (o->given & (MEASURE_GIVEN_SAMPLES | MEASURE_GIVEN_LENGTH | MEASURE_GIVEN_F1 | MEASURE_GIVEN_F2)) {
+        hp_sweep_cfg c = hp_sweep_cfg_default(s->rate);
+        if (o->given & MEASURE_GIVEN_SAMPLES)
+            c.samples = o->samples;
+        else if (o->given & MEASURE_GIVEN_LENGTH)
+            c.length_s = o->length_s;
+        else
+            c.samples = s->sweep_samples;
+        c.f1_hz = (o->given & MEASURE_GIVEN_F1) ? o->f1_hz : s->f1_hz;
+        c.f2_hz = (o->given & MEASURE_GIVEN_F2) ? o->f2_hz : s->f2_hz;
+        c.channels = 2;
+        hp_sweep_info i;
+        if (hp_sweep_plan(&c, &i) != HP_OK || i.sweep_frames != s->sweep_samples ||
+            !same(i.f1_hz, s->f1_hz) || !same(i.f2_hz, s->f2_hz))
+            return hp_cli_fail("measure", "--samples, --length, --f1 or --f2: not the session's sweep "
+                               "(%zu samples, %g-%g Hz); %s", s->sweep_samples, s->f1_hz, s->f2_hz, keep);
+    }
+    if ((o->given & MEASURE_GIVEN_LEVEL) && !same(o->level_db, s->level_dbfs))
+        return hp_cli_fail("measure", "--level %g: the session's sweep is at %g dBFS; %s",
+                           o->level_db, s->level_dbfs, keep);
+    if ((o->given & MEASURE_GIVEN_CHANNELS) && o->ears != s->ears)
+        return hp_cli_fail("measure", "--channels: the session measures %s; %s",
+                           s->ears == 1 ? "L" : s->ears == 2 ? "R" : "L,R", keep);
+    if ((o->given & MEASURE_GIVEN_REF) && o->ref_channel != s->ref_channel)
+        return hp_cli_fail("measure", "--ref-channel %d: the session's reference is %s; %s",
+                           o->ref_channel, s->ref_channel ? "another channel" : "the sweep", keep);
     return 0;
 }
 
@@ -198,6 +261,8 @@ static int load_session(measure_ctx *m)
         return hp_cli_fail("measure", "%s/%s:%ld: %s", o->session_dir, HP_SESSION_FILE, d.line,
                            d.reason[0] ? d.reason : hp_strerror(e));
     const hp_session *s = &m->session;
+    if (check_resume_options(o, s))
+        return HP_EXIT_BAD;
     o->rate_hz = s->rate;
     o->samples = s->sweep_samples;
     o->f1_hz = s->f1_hz;
@@ -254,10 +319,28 @@ static void record_devices(measure_ctx *m)
     s->sweep_samples = m->stim.info.sweep_frames;
 }
 
+/* The calibration files, read now so that a missing or malformed one is reported before the
+ * first sweep rather than after it; each placement's analysis reads them again. */
+static int check_calibration(const measure_ctx *m)
+{
+    analyze_job job;
+    memset(&job, 0, sizeof job);
+    job.opt.cmd = "measure";
+    job.opt.mic_cal = m->opt.mic_cal;
+    job.opt.profile = m->opt.profile;
+    job.opt.compensation = m->opt.compensation;
+    job.opt.ref_channel = m->opt.ref_channel;
+    job.opt.rec_path = m->opt.capture_device ? m->opt.capture_device : m->opt.device;
+    job.rec.channels = m->cap.channels;
+    return analyze_calib_preflight(&job);
+}
+
 /* Level check, then the stimulus, sweep.wav and an empty session.json. */
 static int prepare(measure_ctx *m, unsigned first)
 {
     int rc = measure_open(m, first);
+    if (!rc)
+        rc = check_calibration(m);
     if (!rc && !m->opt.resume)
         rc = measure_level_check(m);
     if (!rc)
@@ -322,10 +405,12 @@ static int run(int argc, char **argv)
     m.tty_err = isatty(STDERR_FILENO);
     measure_install_sigint();
     unsigned first = hp_session_last_index(&m.session) + 1;
+    bool measuring = false; /* past the checks of the options and the session */
     if (!rc && first > m.session.planned) {
         printf("%s: all %u placements are already measured\n", m.opt.session_dir,
                m.session.planned);
     } else if (!rc) {
+        measuring = true;
         rc = prepare(&m, first);
         if (!rc)
             rc = placements(&m, first);
@@ -339,7 +424,7 @@ static int run(int argc, char **argv)
         printf("session %s: %zu placement%s measured; next: hpfr average %s, hpfr leak %s\n",
                m.opt.session_dir, done_count(&m.session), done_count(&m.session) == 1 ? "" : "s",
                m.opt.session_dir, m.opt.session_dir);
-    } else if (m.session.count) {
+    } else if (m.session.count && measuring) {
         fprintf(stderr, "hpfr measure: %zu placement%s saved in %s are intact; after fixing the "
                 "problem, continue with hpfr measure -o %s --resume\n", done_count(&m.session),
                 done_count(&m.session) == 1 ? "" : "s", m.opt.session_dir, m.opt.session_dir);

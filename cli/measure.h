@@ -20,7 +20,20 @@ typedef struct {
     size_t samples;
     double level_db;
     bool level_auto, yes, resume;
+    unsigned given;             /* MEASURE_GIVEN_* bits: sweep options given on the command
+                                   line, which --resume checks against the session */
 } measure_opts;
+
+enum {
+    MEASURE_GIVEN_RATE = 1 << 0,
+    MEASURE_GIVEN_LENGTH = 1 << 1,
+    MEASURE_GIVEN_SAMPLES = 1 << 2,
+    MEASURE_GIVEN_F1 = 1 << 3,
+    MEASURE_GIVEN_F2 = 1 << 4,
+    MEASURE_GIVEN_LEVEL = 1 << 5,
+    MEASURE_GIVEN_CHANNELS = 1 << 6,
+    MEASURE_GIVEN_REF = 1 << 7,
+};
 
 /* The signal played for one placement. With separate playback and capture clocks, a short
  * marker is played on the left output before and after the sweep sequence; the two copies give

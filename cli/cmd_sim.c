@@ -30,6 +30,7 @@ static const char usage[] =
 
 typedef struct {
     hp_rig_kv kv[MAX_KV];
+    const char *given_as[MAX_KV]; /* "--seed" for options, NULL for KEY=VALUE settings */
     size_t nkv;
     char *owned[MAX_KV];
     const char *out;
@@ -37,10 +38,29 @@ typedef struct {
     int autoeq, params;
 } sim_opts;
 
-static int add_kv(sim_opts *o, const char *key, const char *value)
+/* How a setting was given, for messages: "--seed 7" or "SEED=7". */
+static void spell(const sim_opts *o, size_t i, char *buf, size_t len)
+{
+    if (o->given_as[i])
+        snprintf(buf, len, "%s %s", o->given_as[i], o->kv[i].value);
+    else
+        snprintf(buf, len, "%s=%s", o->kv[i].key, o->kv[i].value);
+}
+
+static int add_kv(sim_opts *o, const char *key, const char *value, const char *option)
 {
     if (o->nkv == MAX_KV)
         return hp_cli_fail("sim", "too many settings");
+    for (size_t i = 0; i < o->nkv; i++)
+        if (!strcmp(o->kv[i].key, key)) {
+            char a[256], b[256];
+            spell(o, i, a, sizeof a);
+            o->kv[o->nkv] = (hp_rig_kv){key, value};
+            o->given_as[o->nkv] = option;
+            spell(o, o->nkv, b, sizeof b);
+            return hp_cli_fail("sim", "%s and %s: %s is given twice", a, b, key);
+        }
+    o->given_as[o->nkv] = option;
     o->kv[o->nkv++] = (hp_rig_kv){key, value};
     return 0;
 }
@@ -70,7 +90,7 @@ static int add_setting(sim_opts *o, const char *arg)
                 break;
             }
         }
-        if (add_kv(o, p, val))
+        if (add_kv(o, p, val, NULL))
             return HP_EXIT_BAD;
         p = next;
     }
@@ -90,9 +110,9 @@ static int parse(int argc, char **argv, sim_opts *o)
     while ((ch = getopt_long(argc, argv, ":o:", lo, NULL)) != -1) {
         int rc = 0;
         switch (ch) {
-        case 'p': rc = add_kv(o, "PRESET", optarg); break;
-        case 's': rc = add_kv(o, "SEED", optarg); break;
-        case 'n': rc = add_kv(o, "PLACEMENT", optarg); break;
+        case 'p': rc = add_kv(o, "PRESET", optarg, "--preset"); break;
+        case 's': rc = add_kv(o, "SEED", optarg, "--seed"); break;
+        case 'n': rc = add_kv(o, "PLACEMENT", optarg, "--placement"); break;
         case 'r':
             if (!hp_cli_number("sim", "--rate", optarg, 8000, 768000, &o->rate))
                 return HP_EXIT_BAD;
@@ -227,8 +247,20 @@ static int run(int argc, char **argv)
     int rc = parse(argc, argv, &o);
     hp_rig_params p;
     char why[200];
-    if (!rc && hp_rig_params_from_kv(o.kv, o.nkv, 1, &p, why, sizeof why) != HP_OK)
-        rc = hp_cli_fail("sim", "%s", why);
+    if (!rc && hp_rig_params_from_kv(o.kv, o.nkv, 1, &p, why, sizeof why) != HP_OK) {
+        /* The model names the key ("SEED: expected ..."); say it as it was typed. */
+        const char *colon = strchr(why, ':');
+        size_t k = 0;
+        while (colon && k < o.nkv && strncmp(o.kv[k].key, why, (size_t)(colon - why)) != 0)
+            k++;
+        char as[256];
+        if (colon && k < o.nkv && strlen(o.kv[k].key) == (size_t)(colon - why)) {
+            spell(&o, k, as, sizeof as);
+            rc = hp_cli_fail("sim", "%s%s", as, colon);
+        } else {
+            rc = hp_cli_fail("sim", "%s", why);
+        }
+    }
     if (!rc && o.params)
         rc = print_params(&p);
     if (!rc && (o.out || !o.params))

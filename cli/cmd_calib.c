@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "analyze.h"
 #include "audio.h"
 #include "calib.h"
@@ -152,6 +153,28 @@ static int write_text(const char *path, hp_err (*writer)(FILE *, const void *), 
 
 static hp_err spl_writer(FILE *f, const void *c) { return hp_spl_cal_write(f, c); }
 static hp_err iface_writer(FILE *f, const void *c) { return hp_iface_write(f, c); }
+
+/* An -o that cannot be written (a directory, or in a directory that does not exist) is refused
+ * before anything is measured, not after. 0 or exit code. */
+static int check_out_path(const char *path)
+{
+    struct stat st;
+    size_t n = strlen(path);
+    if (n && path[n - 1] == '/')
+        return hp_cli_fail(CMD, "%s: %s", path, strerror(EISDIR));
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        return hp_cli_fail(CMD, "%s: %s", path, strerror(EISDIR));
+    const char *slash = strrchr(path, '/');
+    if (slash && slash != path) {
+        char dir[4096];
+        snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+        if (stat(dir, &st) != 0)
+            return hp_cli_fail(CMD, "%s: %s", path, strerror(errno));
+        if (!S_ISDIR(st.st_mode))
+            return hp_cli_fail(CMD, "%s: %s", path, strerror(ENOTDIR));
+    }
+    return 0;
+}
 
 /* An existing output file is read first, so that other entries are kept; one that exists
  * but is not of the right kind is never overwritten. */
@@ -344,7 +367,7 @@ static int cmd_spl(int argc, char **argv)
         return rc;
     /* An -o that is not ours is refused before anything is captured. */
     hp_spl_cal cal;
-    if (o.out && (rc = existing_spl(o.out, &cal)))
+    if (o.out && ((rc = check_out_path(o.out)) || (rc = existing_spl(o.out, &cal))))
         return rc;
     hp_audio a = {0};
     char src[300];
@@ -431,7 +454,7 @@ static int cmd_output(int argc, char **argv)
 {
     calib_opts o = opts_default();
     int rc = parse(argc, argv, &o);
-    if (rc || (rc = check_output(&o)))
+    if (rc || (rc = check_output(&o)) || (o.out && (rc = check_out_path(o.out))))
         return rc;
     o.level_db = or_default(o.level_db, CALIB_TONE_DBFS);
     if (o.device && !(o.vrms > 0)) {
@@ -533,12 +556,18 @@ static int cmd_loopback(int argc, char **argv)
     o.level_db = or_default(o.level_db, CALIB_SWEEP_DBFS);
     if ((rc = capture_length(&o)))
         return rc;
+    if ((rc = check_out_path(o.out)))
+        return rc;
     hp_iface_cal cal = {0};
     hp_diag d;
     hp_err e = hp_iface_read(o.out, &cal, &d);
-    if (e != HP_OK && !(e == HP_EIO && errno == ENOENT))
+    if (e != HP_OK && !(e == HP_EIO && errno == ENOENT)) {
+        const char *why = d.reason[0] ? d.reason : hp_strerror(e);
+        if (strstr(why, "not an hpfr interface calibration"))
+            return hp_cli_fail(CMD, "%s: exists and is %s; not replaced", o.out, why);
         return hp_cli_fail(CMD, "%s: exists and is not an hpfr interface calibration (%s); not "
-                           "replaced", o.out, d.reason[0] ? d.reason : hp_strerror(e));
+                           "replaced", o.out, why);
+    }
     analyze_job job;
     memset(&job, 0, sizeof job);
     job.opt.cmd = CMD;

@@ -2,6 +2,7 @@
 /* hpfr eq --batch: every measurement in a directory, fitted on all cores, each into its own
  * output directory. A bad file is reported and skipped; the others go on. */
 #include <dirent.h>
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,7 +51,7 @@ static int list_items(const char *dir, item **out, size_t *nout)
 {
     DIR *d = opendir(dir);
     if (!d)
-        return hp_cli_fail("eq", "--batch %s: cannot open the directory", dir);
+        return hp_cli_fail("eq", "--batch %s: cannot open the directory: %s", dir, strerror(errno));
     char **names = NULL;
     size_t n = 0, cap = 0;
     struct dirent *de;

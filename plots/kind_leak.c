@@ -7,10 +7,12 @@
  * corner_hz (pcurve.h), relative to the reference placement's model as the curves are, so the
  * plot shows what the numbers in leak.csv mean. */
 #include <ctype.h>
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "kindutil.h"
 #include "pcurve.h"
 #include "pinput.h"
@@ -159,7 +161,9 @@ static hp_err load_dir(const char *dir, leak_dir *d, char *why, size_t wl)
 {
     memset(d, 0, sizeof *d);
     if (!hp_pin_is_dir(dir)) {
-        ku_say(why, wl, "%s: not a directory (give the output directory of `hpfr leak`)", dir);
+        struct stat st;
+        ku_say(why, wl, "%s: %s (give the output directory of `hpfr leak`)", dir,
+               stat(dir, &st) != 0 ? strerror(errno) : "not a directory");
         return HP_EINVAL;
     }
     char *path = hp_pin_join(dir, "leak.csv");

@@ -335,12 +335,14 @@ static int check_calibration(const measure_ctx *m)
     return analyze_calib_preflight(&job);
 }
 
-/* Level check, then the stimulus, sweep.wav and an empty session.json. */
-static int prepare(measure_ctx *m, unsigned first)
+/* Level check, then the stimulus, sweep.wav and an empty session.json. *measuring is set once
+ * the devices and the calibration files have passed. */
+static int prepare(measure_ctx *m, unsigned first, bool *measuring)
 {
     int rc = measure_open(m, first);
     if (!rc)
         rc = check_calibration(m);
+    *measuring = !rc;
     if (!rc && !m->opt.resume)
         rc = measure_level_check(m);
     if (!rc)
@@ -405,13 +407,12 @@ static int run(int argc, char **argv)
     m.tty_err = isatty(STDERR_FILENO);
     measure_install_sigint();
     unsigned first = hp_session_last_index(&m.session) + 1;
-    bool measuring = false; /* past the checks of the options and the session */
+    bool measuring = false; /* past the checks of the options, session, devices and files */
     if (!rc && first > m.session.planned) {
         printf("%s: all %u placements are already measured\n", m.opt.session_dir,
                m.session.planned);
     } else if (!rc) {
-        measuring = true;
-        rc = prepare(&m, first);
+        rc = prepare(&m, first, &measuring);
         if (!rc)
             rc = placements(&m, first);
     }

@@ -202,7 +202,9 @@ run_case() {
     fi
     total_sites=$((total_sites + nsites))
     if [ "$fail" -eq "$fail0" ]; then
-        ok "$id: $calls allocations from $nsites call sites, $hit sites failed at least once; $nruns runs (every site's first and last call, every ${stride}th call): $nerr clean errors, $ntol tolerated with the same output"
+        every="every call"
+        [ "$stride" -gt 1 ] && every="one call in $stride"
+        ok "$id: $calls allocations from $nsites call sites, $hit sites failed at least once; $nruns runs (every site's first and last call, and $every): $nerr clean errors, $ntol tolerated with the same output"
     fi
 }
 

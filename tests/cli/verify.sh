@@ -266,6 +266,18 @@ else
     bad "verify per channel" "$(cat v2.log)"
 fi
 
+# ---- the report shows the verify of its EQ, with the numbers of verify's summary ----
+if "$HPFR" report s --eq eq2 -o report.html >report.log 2>&1; then
+    got=$(sed -n 's|.*<tr id="s-verified"><th>[^<]*</th><td>\(.*\)</td></tr>.*|\1|p' report.html)
+    sed -n '/"channel": "L"/,/}/p' eq2/verify/summary.json >"$T/row"
+    want=$(printf '%.2f dB RMS from the target (20 Hz–10 kHz), %.2f dB' \
+        "$(json_num "$T/row" residual_rms_db_20_10k)" "$(json_num "$T/row" measured_minus_predicted_rms_db_20_16k)")
+    echo "$got" | grep -q "^as predicted (2 placements): L $want" &&
+        ok "report: EQ verified row ($got)" || bad "report's EQ verified row: '$got', want 'L $want'"
+else
+    bad "hpfr report with a verified EQ" "$(cat report.log)"
+fi
+
 # ---- the FIRs (minimum and linear phase) of the per-channel EQ ----
 for phase in minimum linear; do
     V=fir-$phase

@@ -82,6 +82,12 @@ $(O)/tests/%: tests/%.c $(LIBIO) $(LIBDSP)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -Itests -o $@ $< $(LIBIO) $(LIBDSP) $(PKG_LIBS) -lm
 
+# The long-run test drives `hpfr measure` in-process, so it links every CLI object but main.o.
+CLI_LIB_OBJ := $(filter-out $(O)/cli/main.o,$(CLI_OBJ))
+$(O)/tests/test_longrun: tests/test_longrun.c $(CLI_LIB_OBJ) $(LIBIO) $(LIBDSP)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -Itests -o $@ $< $(CLI_LIB_OBJ) $(LIBIO) $(LIBDSP) $(PKG_LIBS) -lm
+
 $(O)/tests/tools/%: tests/tools/%.c $(LIBIO) $(LIBDSP)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -Itests -o $@ $< $(LIBIO) $(LIBDSP) $(PKG_LIBS) -lm

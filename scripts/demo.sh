@@ -6,7 +6,7 @@
 # in every export format, every plot kind as PNG and SVG, and the report.
 set -e
 HPFR=${HPFR:-build/hpfr}
-OUT=demo-out
+OUT=${DEMO_OUT:-demo-out}
 rm -rf "$OUT"
 mkdir -p "$OUT/plots" "$OUT/truth"
 step() { printf '\n== %s\n' "$*"; }

@@ -5,7 +5,7 @@
 #   make check SAN=1   the same under AddressSanitizer + UBSan (into build-san/)
 #   make bench      speed and memory figures, one "name value unit" per line
 #   make demo       the whole pipeline on the simulated rig, into demo-out/
-#   make valgrind-demo   make demo's pipeline with every hpfr run under valgrind memcheck (~4 min)
+#   make valgrind-demo   make demo's pipeline with every hpfr run under valgrind memcheck (4-5 min)
 #   make install PREFIX=/usr/local
 
 SAN ?= 0

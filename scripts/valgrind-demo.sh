@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 # make valgrind-demo: the whole of `make demo` (scripts/demo.sh) with every hpfr invocation
 # under valgrind memcheck (scripts/hpfr-memcheck.sh). Passes when the demo completes and every
-# invocation's log reports 0 errors, definite leaks counting as errors. Takes about 4 minutes.
+# invocation's log reports 0 errors, definite leaks counting as errors. Takes 4-5 minutes
+# on a busy 2-core machine.
 # HPFR=<hpfr binary>; KEEP=DIR keeps the logs and the demo output in DIR.
 set -u
 HPFR=${HPFR:-build/hpfr}

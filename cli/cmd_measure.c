@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* hpfr measure: sweeps through the headphones on a rig, placement after placement, each
  * capture saved and analysed the moment it is taken. */
+#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 #include <unistd.h>
 #include "cli.h"
 #include "measure.h"
+#include "outset.h"
 
 static const char usage[] =
     "usage: hpfr measure -D PCM -o SESSION [options]\n"
@@ -185,6 +187,29 @@ static int fresh_session(measure_ctx *m)
     return 0;
 }
 
+/* A session killed mid-write (kill -9, a crash, a power cut) keeps the temporaries of the
+ * files being written then, in SESSION or a placement-N/ directory. No reader looks at them;
+ * --resume clears them away. */
+static void remove_stale_temps(const char *dir)
+{
+    char sub[4400];
+    if (hp_outset_remove_stale(dir, NULL) != HP_OK)
+        hp_cli_warn("measure", "%s: cannot remove old temporary files: %s", dir, strerror(errno));
+    DIR *d = opendir(dir);
+    for (struct dirent *e; d && (e = readdir(d));) {
+        struct stat st;
+        if (strncmp(e->d_name, "placement-", 10) ||
+            snprintf(sub, sizeof sub, "%s/%s", dir, e->d_name) >= (int)sizeof sub ||
+            stat(sub, &st) != 0 || !S_ISDIR(st.st_mode))
+            continue;
+        if (hp_outset_remove_stale(sub, NULL) != HP_OK)
+            hp_cli_warn("measure", "%s: cannot remove old temporary files: %s", sub,
+                        strerror(errno));
+    }
+    if (d)
+        closedir(d);
+}
+
 /* --resume: the session's own settings win over defaults; given options must agree. */
 static int load_session(measure_ctx *m)
 {
@@ -197,6 +222,7 @@ static int load_session(measure_ctx *m)
     if (e != HP_OK)
         return hp_cli_fail("measure", "%s/%s:%ld: %s", o->session_dir, HP_SESSION_FILE, d.line,
                            d.reason[0] ? d.reason : hp_strerror(e));
+    remove_stale_temps(o->session_dir);
     const hp_session *s = &m->session;
     o->rate_hz = s->rate;
     o->samples = s->sweep_samples;

@@ -31,10 +31,20 @@ static int correct_drift(measure_ctx *m, unsigned index, const float **out, size
     hp_drift d;
     hp_err e = hp_drift_estimate(m->captured, ch, s->capture_frames, s->marker_pos[0],
                                  s->marker_pos[1], s->marker_frames, s->marker_slack, &d);
+    if (e == HP_ENOMEM)
+        return hp_cli_fail(m->cmd, "out of memory");
     if (e != HP_OK)
         return hp_cli_fail(m->cmd, "placement %u: the clock markers were not heard on input 1 "
-                           "(left mic), so the drift between %s and %s cannot be measured",
-                           index, m->opt.device, m->opt.capture_device);
+                           "(left mic), so the drift between %s and %s cannot be measured (a "
+                           "silent left mic, or clocks more than %g ppm apart)", index,
+                           m->opt.device, m->opt.capture_device, HP_DRIFT_MAX_PPM);
+    /* Nothing of the placement is written: a capture this far off is no measurement. */
+    if (fabs(d.ppm) > HP_DRIFT_MAX_PPM)
+        return hp_cli_fail(m->cmd, "placement %u: the capture clock (%s) runs %.0f ppm %s "
+                           "against the playback clock (%s), more than the %g ppm hpfr corrects: "
+                           "are both devices set to the same sample rate?", index,
+                           m->opt.capture_device, fabs(d.ppm), d.ppm > 0 ? "fast" : "slow",
+                           m->opt.device, HP_DRIFT_MAX_PPM);
     float *fixed = NULL;
     size_t nfixed = 0;
     if (hp_drift_correct(m->captured, s->capture_frames, ch, d.ppm, &fixed, &nfixed) != HP_OK)

@@ -5,15 +5,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "drift.h"
 #include "measure.h"
 #include "outfile.h"
 #include "sweepmeta.h"
 
 /* Latency a real interface may add before the sound reaches the capture (0.2 s is far more
- * than USB or HDA hardware shows), plus what 1000 ppm of drift adds over the stimulus. */
+ * than USB or HDA hardware shows), plus what the largest drift corrected adds over the
+ * stimulus. */
 static size_t marker_slack(double rate, size_t total)
 {
-    return (size_t)(0.2 * rate) + (size_t)ceil((double)total * 1e-3);
+    return (size_t)(0.2 * rate) + (size_t)ceil((double)total * HP_DRIFT_MAX_PPM * 1e-6);
 }
 
 /* The clock marker: a third of a second of sweep over the band every headphone reproduces. */

@@ -5,6 +5,7 @@
 #   make check SAN=1   the same under AddressSanitizer + UBSan (into build-san/)
 #   make bench      speed and memory figures, one "name value unit" per line
 #   make demo       the whole pipeline on the simulated rig, into demo-out/
+#   make valgrind-demo   make demo's pipeline with every hpfr run under valgrind memcheck (4-5 min)
 #   make install PREFIX=/usr/local
 
 SAN ?= 0
@@ -53,7 +54,8 @@ LIBDSP := $(O)/libhpdsp.a
 LIBIO := $(O)/libhpio.a
 HPFR := $(O)/hpfr
 
-.PHONY: all check _check bench _bench demo _demo deps install clean headers nmcheck
+.PHONY: all check _check bench _bench demo _demo valgrind-demo _valgrind-demo deps install clean \
+	headers nmcheck
 all: $(HPFR)
 
 $(O)/%.o: %.c
@@ -81,6 +83,12 @@ $(HPFR): $(CLI_OBJ) $(LIBIO) $(LIBDSP)
 $(O)/tests/%: tests/%.c $(LIBIO) $(LIBDSP)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -Itests -o $@ $< $(LIBIO) $(LIBDSP) $(PKG_LIBS) -lm
+
+# The long-run test drives `hpfr measure` in-process, so it links every CLI object but main.o.
+CLI_LIB_OBJ := $(filter-out $(O)/cli/main.o,$(CLI_OBJ))
+$(O)/tests/test_longrun: tests/test_longrun.c $(CLI_LIB_OBJ) $(LIBIO) $(LIBDSP)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -Itests -o $@ $< $(CLI_LIB_OBJ) $(LIBIO) $(LIBDSP) $(PKG_LIBS) -lm
 
 $(O)/tests/tools/%: tests/tools/%.c $(LIBIO) $(LIBDSP)
 	@mkdir -p $(@D)
@@ -140,6 +148,12 @@ demo: deps
 
 _demo: all
 	@HPFR=$(HPFR) O=$(O) sh scripts/demo.sh
+
+valgrind-demo: deps
+	@$(MAKE) --no-print-directory _valgrind-demo
+
+_valgrind-demo: all
+	@HPFR=$(HPFR) sh scripts/valgrind-demo.sh
 
 # The simulated rig goes with it: the plugin under lib/hpfr and a config naming that path under
 # share/hpfr, where hpfr looks for it (../share/hpfr next to its bin directory).

@@ -28,6 +28,7 @@ extern const hp_cmd hp_cmd_average;
 extern const hp_cmd hp_cmd_leak;
 extern const hp_cmd hp_cmd_compare;
 extern const hp_cmd hp_cmd_report;
+extern const hp_cmd hp_cmd_verify;
 
 /* Prints "hpfr CMD: message" on stderr and returns HP_EXIT_BAD. */
 int hp_cli_fail(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* hpfr measure: sweeps through the headphones on a rig, placement after placement, each
  * capture saved and analysed the moment it is taken. */
+#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -9,10 +10,9 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "analyze.h"
-#include "analyze_calib.h"
 #include "cli.h"
 #include "measure.h"
+#include "outset.h"
 
 static const char usage[] =
     "usage: hpfr measure -D PCM -o SESSION [options]\n"
@@ -248,6 +248,29 @@ static int check_resume_options(const measure_opts *o, const hp_session *s)
     return 0;
 }
 
+/* A session killed mid-write (kill -9, a crash, a power cut) keeps the temporaries of the
+ * files being written then, in SESSION or a placement-N/ directory. No reader looks at them;
+ * --resume clears them away. */
+static void remove_stale_temps(const char *dir)
+{
+    char sub[4400];
+    if (hp_outset_remove_stale(dir, NULL) != HP_OK)
+        hp_cli_warn("measure", "%s: cannot remove old temporary files: %s", dir, strerror(errno));
+    DIR *d = opendir(dir);
+    for (struct dirent *e; d && (e = readdir(d));) {
+        struct stat st;
+        if (strncmp(e->d_name, "placement-", 10) ||
+            snprintf(sub, sizeof sub, "%s/%s", dir, e->d_name) >= (int)sizeof sub ||
+            stat(sub, &st) != 0 || !S_ISDIR(st.st_mode))
+            continue;
+        if (hp_outset_remove_stale(sub, NULL) != HP_OK)
+            hp_cli_warn("measure", "%s: cannot remove old temporary files: %s", sub,
+                        strerror(errno));
+    }
+    if (d)
+        closedir(d);
+}
+
 /* --resume: the session's own settings win over defaults; given options must agree. */
 static int load_session(measure_ctx *m)
 {
@@ -260,6 +283,7 @@ static int load_session(measure_ctx *m)
     if (e != HP_OK)
         return hp_cli_fail("measure", "%s/%s:%ld: %s", o->session_dir, HP_SESSION_FILE, d.line,
                            d.reason[0] ? d.reason : hp_strerror(e));
+    remove_stale_temps(o->session_dir);
     const hp_session *s = &m->session;
     if (check_resume_options(o, s))
         return HP_EXIT_BAD;
@@ -285,79 +309,6 @@ static int load_session(measure_ctx *m)
     if (o->placements_given)
         m->session.planned = o->placements;
     return 0;
-}
-
-static void record_devices(measure_ctx *m)
-{
-    hp_session *s = &m->session;
-    s->rate = (unsigned)m->opt.rate_hz;
-    /* On --resume the device names may point into the session itself: copy through a
-     * buffer of our own, never a string onto itself. */
-    char play[sizeof s->playback], cap[sizeof s->capture];
-    snprintf(play, sizeof play, "%s", m->opt.device);
-    snprintf(cap, sizeof cap, "%s", m->opt.capture_device ? m->opt.capture_device : m->opt.device);
-    memcpy(s->playback, play, sizeof play);
-    memcpy(s->capture, cap, sizeof cap);
-    m->opt.device = s->playback;
-    if (m->opt.capture_device)
-        m->opt.capture_device = s->capture;
-    snprintf(s->format, sizeof s->format, "%s", hp_pcm_format_name(&m->cap));
-    s->inputs = m->cap.channels;
-    s->ref_channel = m->opt.ref_channel;
-    s->ears = m->opt.ears;
-    /* On --resume these may already point into the session itself. */
-    if (m->opt.mic_cal != s->mic_cal)
-        snprintf(s->mic_cal, sizeof s->mic_cal, "%s", m->opt.mic_cal ? m->opt.mic_cal : "");
-    if (m->opt.profile != s->profile)
-        snprintf(s->profile, sizeof s->profile, "%s", m->opt.profile ? m->opt.profile : "");
-    if (m->opt.compensation != s->compensation)
-        snprintf(s->compensation, sizeof s->compensation, "%s",
-                 m->opt.compensation ? m->opt.compensation : "");
-    s->f1_hz = m->stim.info.f1_hz;
-    s->f2_hz = m->stim.info.f2_hz;
-    s->level_dbfs = m->opt.level_db;
-    s->sweep_samples = m->stim.info.sweep_frames;
-}
-
-/* The calibration files, read now so that a missing or malformed one is reported before the
- * first sweep rather than after it; each placement's analysis reads them again. */
-static int check_calibration(const measure_ctx *m)
-{
-    analyze_job job;
-    memset(&job, 0, sizeof job);
-    job.opt.cmd = "measure";
-    job.opt.mic_cal = m->opt.mic_cal;
-    job.opt.profile = m->opt.profile;
-    job.opt.compensation = m->opt.compensation;
-    job.opt.ref_channel = m->opt.ref_channel;
-    job.opt.rec_path = m->opt.capture_device ? m->opt.capture_device : m->opt.device;
-    job.rec.channels = m->cap.channels;
-    return analyze_calib_preflight(&job);
-}
-
-/* Level check, then the stimulus, sweep.wav and an empty session.json. *measuring is set once
- * the devices and the calibration files have passed. */
-static int prepare(measure_ctx *m, unsigned first, bool *measuring)
-{
-    int rc = measure_open(m, first);
-    if (!rc)
-        rc = check_calibration(m);
-    *measuring = !rc;
-    if (!rc && !m->opt.resume)
-        rc = measure_level_check(m);
-    if (!rc)
-        rc = measure_stim_build(m);
-    if (!rc)
-        record_devices(m);
-    measure_close(m);
-    if (!rc && !m->opt.resume)
-        rc = measure_stim_write(m);
-    m->wrote_session = m->wrote_session || !rc;
-    /* Written on --resume too: a new --placements count must survive another interruption. */
-    if (!rc && hp_session_write(m->opt.session_dir, &m->session) != HP_OK)
-        rc = hp_cli_fail("measure", "%s/session.json: write failed: %s", m->opt.session_dir,
-                         strerror(errno));
-    return rc;
 }
 
 static int placements(measure_ctx *m, unsigned first)
@@ -394,6 +345,7 @@ static int run(int argc, char **argv)
 {
     measure_ctx m;
     memset(&m, 0, sizeof m);
+    m.cmd = "measure";
     m.opt = (measure_opts){.placements = 5, .rate_hz = 48000, .length_s = 5.5, .level_db = -12};
     int rc = parse(argc, argv, &m.opt);
     if (rc)
@@ -407,12 +359,11 @@ static int run(int argc, char **argv)
     m.tty_err = isatty(STDERR_FILENO);
     measure_install_sigint();
     unsigned first = hp_session_last_index(&m.session) + 1;
-    bool measuring = false; /* past the checks of the options, session, devices and files */
     if (!rc && first > m.session.planned) {
         printf("%s: all %u placements are already measured\n", m.opt.session_dir,
                m.session.planned);
     } else if (!rc) {
-        rc = prepare(&m, first, &measuring);
+        rc = measure_prepare(&m, first);
         if (!rc)
             rc = placements(&m, first);
     }
@@ -425,7 +376,7 @@ static int run(int argc, char **argv)
         printf("session %s: %zu placement%s measured; next: hpfr average %s, hpfr leak %s\n",
                m.opt.session_dir, done_count(&m.session), done_count(&m.session) == 1 ? "" : "s",
                m.opt.session_dir, m.opt.session_dir);
-    } else if (m.session.count && measuring) {
+    } else if (m.session.count && m.measuring) {
         fprintf(stderr, "hpfr measure: %zu placement%s saved in %s are intact; after fixing the "
                 "problem, continue with hpfr measure -o %s --resume\n", done_count(&m.session),
                 done_count(&m.session) == 1 ? "" : "s", m.opt.session_dir, m.opt.session_dir);

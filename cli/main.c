@@ -15,6 +15,7 @@ static const hp_cmd *const commands[] = {
     &hp_cmd_calib,
     &hp_cmd_plot,
     &hp_cmd_eq,
+    &hp_cmd_verify,
     &hp_cmd_average,
     &hp_cmd_leak,
     &hp_cmd_compare,

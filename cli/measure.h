@@ -20,6 +20,7 @@ typedef struct {
     size_t samples;
     double level_db;
     bool level_auto, yes, resume;
+    double window_left_ms;      /* analysis window before the onset; 0 = 5 ms */
     unsigned given;             /* MEASURE_GIVEN_* bits: sweep options given on the command
                                    line, which --resume checks against the session */
 } measure_opts;
@@ -48,7 +49,12 @@ typedef struct {
     size_t marker_pos[2], marker_frames, marker_slack;
 } measure_stimulus;
 
-typedef struct {
+typedef struct measure_ctx measure_ctx;
+
+struct measure_ctx {
+    const char *cmd;            /* "measure" or "verify": names the command in messages */
+    bool measuring;             /* measure_prepare got past the devices and the calibration
+                                   files: a failure from here on leaves a session to resume */
     measure_opts opt;
     bool separate;              /* playback and capture devices run on their own clocks */
     hp_pcm play, cap;
@@ -61,7 +67,11 @@ typedef struct {
     const char *what;           /* shown on the progress line */
     double started;             /* monotonic seconds at the start of the stream */
     double last_meter;
-} measure_ctx;
+    /* hpfr verify: changes the stimulus once it is built (applies the correction under
+     * test to what is played; sweep.wav keeps the plain sweep). 0 or an exit code. */
+    int (*shape_stim)(measure_ctx *m, void *arg);
+    void *shape_arg;
+};
 
 /* Set by SIGINT: the stream stops at the next period and the session stays resumable. */
 extern volatile sig_atomic_t hp_measure_interrupted;
@@ -78,6 +88,11 @@ int measure_open(measure_ctx *m, unsigned placement);
 void measure_close(measure_ctx *m);
 int measure_stream(measure_ctx *m, const float *play, size_t play_frames, size_t cap_frames,
                    const char *what, unsigned *xruns);
+
+/* measure_prep.c: the calibration files read (so a bad one stops us before any sound), the
+ * level check (unless resuming), the stimulus (shaped by shape_stim),
+ * the devices and settings recorded in the session, sweep.wav and session.json. */
+int measure_prepare(measure_ctx *m, unsigned first);
 
 /* measure_level.c: the level check before the first placement (and --level auto). */
 int measure_level_check(measure_ctx *m);

@@ -35,7 +35,7 @@ int measure_open(measure_ctx *m, unsigned placement)
         snprintf(why, sizeof why, "out of memory");
     if (e != HP_OK) {
         measure_close(m);
-        return hp_cli_fail("measure", "%s", why);
+        return hp_cli_fail(m->cmd, "%s", why);
     }
     return 0;
 }
@@ -53,7 +53,7 @@ int measure_stream(measure_ctx *m, const float *play, size_t play_frames, size_t
     char why[512];
     float *cap = realloc(m->captured, cap_frames * m->cap.channels * sizeof *cap);
     if (!cap)
-        return hp_cli_fail("measure", "out of memory for a %zu-frame capture", cap_frames);
+        return hp_cli_fail(m->cmd, "out of memory for a %zu-frame capture", cap_frames);
     m->captured = cap;
     m->what = what;
     for (unsigned attempt = 0;; attempt++) {
@@ -67,14 +67,14 @@ int measure_stream(measure_ctx *m, const float *play, size_t play_frames, size_t
         if (e == HP_ECANCELED)
             return HP_MEASURE_STOP;
         if (e != HP_EXRUN)
-            return hp_cli_fail("measure", "%s", why[0] ? why : hp_strerror(e));
+            return hp_cli_fail(m->cmd, "%s", why[0] ? why : hp_strerror(e));
         if (xruns)
             ++*xruns;
         /* An xrun leaves a gap or a repeat in the capture: the sweep is not valid. */
         if (attempt == MAX_RERUNS)
-            return hp_cli_fail("measure", "%s: %s; still failing after %d re-runs (close other "
+            return hp_cli_fail(m->cmd, "%s: %s; still failing after %d re-runs (close other "
                                "audio programs, or try a larger buffer)", what, why, MAX_RERUNS);
-        fprintf(stderr, "hpfr measure: %s: %s: the capture is invalid; running it again (%u/%d)\n",
-                what, why, attempt + 1, MAX_RERUNS);
+        fprintf(stderr, "hpfr %s: %s: %s: the capture is invalid; running it again (%u/%d)\n",
+                m->cmd, what, why, attempt + 1, MAX_RERUNS);
     }
 }

@@ -56,13 +56,13 @@ static int run_check(measure_ctx *m, double level_db, check_result *r)
         c.f2_hz = m->opt.f2_hz;
     hp_sweep_info info;
     if (hp_sweep_plan(&c, &info) != HP_OK)
-        return hp_cli_fail("measure", "cannot plan the level-check sweep");
+        return hp_cli_fail(m->cmd, "cannot plan the level-check sweep");
     unsigned pch = m->play.channels;
     double *mono = malloc(info.total_frames * sizeof *mono);
     float *play = calloc(info.total_frames * pch, sizeof *play);
     int rc = 0;
     if (!mono || !play || hp_sweep_render(&info, mono, info.total_frames) != HP_OK)
-        rc = hp_cli_fail("measure", "out of memory for the level check");
+        rc = hp_cli_fail(m->cmd, "out of memory for the level check");
     for (size_t i = 0; !rc && i < info.total_frames; i++)
         for (unsigned c2 = 0; c2 < 2; c2++)
             if (!m->opt.ears || m->opt.ears == c2 + 1)
@@ -86,7 +86,7 @@ static int run_check(measure_ctx *m, double level_db, check_result *r)
     for (unsigned ch = 0; ch < m->cap.channels; ch++) {
         if (hp_levels_measure(m->captured + ch, m->cap.channels, cap_frames, noise_end, pre,
                               sig_end, &r->lv[ch]) != HP_OK)
-            return hp_cli_fail("measure", "level check: capture too short");
+            return hp_cli_fail(m->cmd, "level check: capture too short");
         r->checked[ch] = is_checked(m, ch);
         if (r->checked[ch]) {
             r->worst_peak = fmax(r->worst_peak, r->lv[ch].peak_dbfs);
@@ -142,10 +142,10 @@ static int judge(const measure_ctx *m, const check_result *r)
         if (!r->checked[c])
             continue;
         if (!(l->peak_dbfs > SILENT_DBFS))
-            return hp_cli_fail("measure", "input %u (%s) is silent: is the microphone plugged in "
+            return hp_cli_fail(m->cmd, "input %u (%s) is silent: is the microphone plugged in "
                                "and powered?", c + 1, input_role(m, c));
         if (l->peak_dbfs < TOO_QUIET_DBFS)
-            return hp_cli_fail("measure", "input %u (%s): peak %.1f dBFS is too quiet (below "
+            return hp_cli_fail(m->cmd, "input %u (%s): peak %.1f dBFS is too quiet (below "
                                "%.0f dBFS): raise --level, the amplifier or the input gain",
                                c + 1, input_role(m, c), l->peak_dbfs, TOO_QUIET_DBFS);
     }
@@ -161,7 +161,7 @@ int measure_level_check(measure_ctx *m)
         if (rc)
             return rc;
         if (isnan(level))
-            return hp_cli_fail("measure", "the inputs clip even at %.0f dBFS: lower the input "
+            return hp_cli_fail(m->cmd, "the inputs clip even at %.0f dBFS: lower the input "
                                "gain", LOWEST_LEVEL_DB);
         m->opt.level_db = level;
         m->opt.level_auto = false;
@@ -178,10 +178,10 @@ int measure_level_check(measure_ctx *m)
         if (rc)
             return rc;
         if (isnan(suggest))
-            return hp_cli_fail("measure", "input %u (%s) clips at --level %.1f dBFS, and still "
+            return hp_cli_fail(m->cmd, "input %u (%s) clips at --level %.1f dBFS, and still "
                                "clips at %.0f dBFS: lower the input gain", c + 1,
                                input_role(m, c), m->opt.level_db, LOWEST_LEVEL_DB);
-        return hp_cli_fail("measure", "input %u (%s) clips at --level %.1f dBFS: use --level "
+        return hp_cli_fail(m->cmd, "input %u (%s) clips at --level %.1f dBFS: use --level "
                            "%.1f (%.0f dB of headroom) or --level auto", c + 1, input_role(m, c),
                            m->opt.level_db, suggest, HEADROOM_DB);
     }

@@ -32,19 +32,29 @@ static int correct_drift(measure_ctx *m, unsigned index, const float **out, size
     hp_drift d;
     hp_err e = hp_drift_estimate(m->captured, ch, s->capture_frames, s->marker_pos[0],
                                  s->marker_pos[1], s->marker_frames, s->marker_slack, &d);
+    if (e == HP_ENOMEM)
+        return hp_cli_fail(m->cmd, "out of memory");
     if (e != HP_OK)
-        return hp_cli_fail("measure", "placement %u: the clock markers were not heard on input 1 "
-                           "(left mic), so the drift between %s and %s cannot be measured",
-                           index, m->opt.device, m->opt.capture_device);
+        return hp_cli_fail(m->cmd, "placement %u: the clock markers were not heard on input 1 "
+                           "(left mic), so the drift between %s and %s cannot be measured (a "
+                           "silent left mic, or clocks more than %g ppm apart)", index,
+                           m->opt.device, m->opt.capture_device, HP_DRIFT_MAX_PPM);
+    /* Nothing of the placement is written: a capture this far off is no measurement. */
+    if (fabs(d.ppm) > HP_DRIFT_MAX_PPM)
+        return hp_cli_fail(m->cmd, "placement %u: the capture clock (%s) runs %.0f ppm %s "
+                           "against the playback clock (%s), more than the %g ppm hpfr corrects: "
+                           "are both devices set to the same sample rate?", index,
+                           m->opt.capture_device, fabs(d.ppm), d.ppm > 0 ? "fast" : "slow",
+                           m->opt.device, HP_DRIFT_MAX_PPM);
     float *fixed = NULL;
     size_t nfixed = 0;
     if (hp_drift_correct(m->captured, s->capture_frames, ch, d.ppm, &fixed, &nfixed) != HP_OK)
-        return hp_cli_fail("measure", "placement %u: clock drift of %.1f ppm cannot be corrected",
+        return hp_cli_fail(m->cmd, "placement %u: clock drift of %.1f ppm cannot be corrected",
                            index, d.ppm);
     size_t want = s->info.total_frames + (size_t)m->opt.rate_hz / 10;
     if (s->seq_start + want > nfixed) {
         free(fixed);
-        return hp_cli_fail("measure", "placement %u: the capture is too short after correcting "
+        return hp_cli_fail(m->cmd, "placement %u: the capture is too short after correcting "
                            "%.1f ppm of drift", index, d.ppm);
     }
     *owned = fixed;
@@ -61,11 +71,11 @@ static int save_capture(measure_ctx *m, const char *dir, const char *name, const
     unsigned ch = m->cap.channels;
     hp_audio a = {0};
     if (hp_audio_alloc(&a, frames, ch, m->opt.rate_hz) != HP_OK)
-        return hp_cli_fail("measure", "out of memory for the capture");
+        return hp_cli_fail(m->cmd, "out of memory for the capture");
     for (size_t i = 0; i < frames * ch; i++)
         a.data[i] = (double)x[i];
     snprintf(path, sizeof path, "%s/%s", dir, name);
-    int rc = hp_cli_write_audio("measure", path, &a);
+    int rc = hp_cli_write_audio(m->cmd, path, &a);
     hp_audio_release(&a);
     return rc;
 }
@@ -77,7 +87,7 @@ static int analyse(measure_ctx *m, const char *dir, hp_placement *rec)
     snprintf(capture, sizeof capture, "%s/capture.wav", dir);
     analyze_job job;
     memset(&job, 0, sizeof job);
-    job.opt.cmd = "measure";
+    job.opt.cmd = m->cmd;
     job.opt.sweep_path = sweep;
     job.opt.rec_path = capture;
     job.opt.out_dir = dir;
@@ -87,7 +97,7 @@ static int analyse(measure_ctx *m, const char *dir, hp_placement *rec)
     job.opt.profile = m->opt.profile;
     job.opt.compensation = m->opt.compensation;
     job.opt.smooth = hp_smooth_cfg_default();
-    job.opt.left_ms = 5;
+    job.opt.left_ms = m->opt.window_left_ms > 0 ? m->opt.window_left_ms : 5;
     job.opt.right_ms = 500;
     int rc = analyze_load(&job);
     if (!rc)
@@ -136,7 +146,7 @@ int measure_placement(measure_ctx *m, unsigned index)
     snprintf(dir, sizeof dir, "%s/placement-%u", m->opt.session_dir, index);
     int made = mkdir(dir, 0777) == 0;
     if (!made && errno != EEXIST)
-        rc = hp_cli_fail("measure", "%s: cannot create: %s", dir, strerror(errno));
+        rc = hp_cli_fail(m->cmd, "%s: cannot create: %s", dir, strerror(errno));
     /* The raw capture is the measurement itself: keep it beside the corrected one. */
     if (!rc && owned)
         rc = save_capture(m, dir, "capture-raw.wav", m->captured, m->stim.capture_frames);
@@ -146,9 +156,9 @@ int measure_placement(measure_ctx *m, unsigned index)
     if (!rc)
         rc = analyse(m, dir, &rec);
     if (!rc && hp_session_add(&m->session, &rec) != HP_OK)
-        rc = hp_cli_fail("measure", "out of memory");
+        rc = hp_cli_fail(m->cmd, "out of memory");
     if (!rc && hp_session_write(m->opt.session_dir, &m->session) != HP_OK)
-        rc = hp_cli_fail("measure", "%s/session.json: write failed: %s", m->opt.session_dir,
+        rc = hp_cli_fail(m->cmd, "%s/session.json: write failed: %s", m->opt.session_dir,
                          strerror(errno));
     /* A placement that failed before writing anything leaves no empty directory behind (one
      * holding its capture keeps it: the capture is the measurement). */

@@ -5,15 +5,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "drift.h"
 #include "measure.h"
 #include "outfile.h"
 #include "sweepmeta.h"
 
 /* Latency a real interface may add before the sound reaches the capture (0.2 s is far more
- * than USB or HDA hardware shows), plus what 1000 ppm of drift adds over the stimulus. */
+ * than USB or HDA hardware shows), plus what the largest drift corrected adds over the
+ * stimulus. */
 static size_t marker_slack(double rate, size_t total)
 {
-    return (size_t)(0.2 * rate) + (size_t)ceil((double)total * 1e-3);
+    return (size_t)(0.2 * rate) + (size_t)ceil((double)total * HP_DRIFT_MAX_PPM * 1e-6);
 }
 
 /* The clock marker: a third of a second of sweep over the band every headphone reproduces. */
@@ -39,11 +41,11 @@ static int load_sequence(measure_ctx *m)
     hp_diag d;
     hp_err e = hp_audio_read(path, &a, &d);
     if (e != HP_OK)
-        return hp_cli_fail("measure", "%s: %s", path, d.reason[0] ? d.reason : hp_strerror(e));
+        return hp_cli_fail(m->cmd, "%s: %s", path, d.reason[0] ? d.reason : hp_strerror(e));
     int rc = 0;
     if (!a.comment || hp_sweepmeta_parse(a.comment, &s->info) != HP_OK || a.channels != 2 ||
         s->info.channels != 2 || a.frames != s->info.total_frames || a.rate_hz != m->opt.rate_hz)
-        rc = hp_cli_fail("measure", "%s: not the session's left-then-right hpfr sweep", path);
+        rc = hp_cli_fail(m->cmd, "%s: not the session's left-then-right hpfr sweep", path);
     if (!rc) {
         s->sequence = a.data;
         a.data = NULL;
@@ -68,12 +70,13 @@ static int plan_sequence(measure_ctx *m)
     c.level_db = o->level_db;
     c.channels = 2;
     if (hp_sweep_plan(&c, &s->info) != HP_OK)
-        return hp_cli_fail("measure", "these sweep settings are out of range (see hpfr measure --help)");
+        return hp_cli_fail(m->cmd, "these sweep settings are out of range (see hpfr %s --help)",
+                           m->cmd);
     s->sequence = malloc(s->info.total_frames * 2 * sizeof *s->sequence);
     if (!s->sequence)
-        return hp_cli_fail("measure", "out of memory for a %zu-frame sweep", s->info.total_frames);
+        return hp_cli_fail(m->cmd, "out of memory for a %zu-frame sweep", s->info.total_frames);
     if (hp_sweep_render(&s->info, s->sequence, s->info.total_frames * 2) != HP_OK)
-        return hp_cli_fail("measure", "cannot render the sweep");
+        return hp_cli_fail(m->cmd, "cannot render the sweep");
     return 0;
 }
 
@@ -90,7 +93,7 @@ int measure_stim_build(measure_ctx *m)
     s->play_frames = seq;
     hp_sweep_info mi;
     if (s->markers && plan_marker(o->rate_hz, &mi))
-        return hp_cli_fail("measure", "cannot plan the clock marker");
+        return hp_cli_fail(m->cmd, "cannot plan the clock marker");
     if (s->markers) {
         s->marker_frames = mi.total_frames;
         s->marker_slack = marker_slack(o->rate_hz, seq + 2 * rate);
@@ -109,11 +112,11 @@ int measure_stim_build(measure_ctx *m)
     double *marker = s->markers ? calloc(s->marker_frames, sizeof *marker) : NULL;
     if (!s->play || (s->markers && !marker)) {
         free(marker);
-        return hp_cli_fail("measure", "out of memory for a %zu-frame stimulus", s->play_frames);
+        return hp_cli_fail(m->cmd, "out of memory for a %zu-frame stimulus", s->play_frames);
     }
     if (s->markers && hp_sweep_render(&mi, marker, mi.total_frames) != HP_OK) {
         free(marker);
-        return hp_cli_fail("measure", "cannot render the sweep");
+        return hp_cli_fail(m->cmd, "cannot render the sweep");
     }
     /* Outputs 1 and 2 are the left and right drivers; any further outputs stay silent, and so
      * does a driver --channels leaves out (its sweep's slot in the sequence passes quietly). */
@@ -142,7 +145,7 @@ int measure_stim_write(measure_ctx *m)
     hp_audio a = {.rate_hz = s->info.rate_hz, .frames = s->info.total_frames, .channels = 2,
                   .data = s->sequence, .comment = meta};
     if (hp_sweepmeta_format(&s->info, meta, sizeof meta) != HP_OK)
-        return hp_cli_fail("measure", "cannot describe the sweep");
+        return hp_cli_fail(m->cmd, "cannot describe the sweep");
     snprintf(path, sizeof path, "%s/sweep.wav", m->opt.session_dir);
-    return hp_cli_write_audio("measure", path, &a);
+    return hp_cli_write_audio(m->cmd, path, &a);
 }

@@ -10,6 +10,13 @@
 #include <stddef.h>
 #include "hp_err.h"
 
+/* The largest drift hpfr measure accepts and corrects, in ppm either way. Interface clocks are
+ * within about +-100 ppm of nominal (crystals are specified to +-20..50 ppm), so more than
+ * 1000 ppm means the two devices do not run at the same nominal rate, or a clock is broken:
+ * the result would not be a measurement of the headphone. The measurement looks for the second
+ * marker in a window sized for this much drift, so a larger one may also go unseen. */
+#define HP_DRIFT_MAX_PPM 1000.0
+
 typedef struct {
     double ppm;        /* capture frames per playback frame, minus 1, times 1e6 */
     double shift;      /* measured shift of the second marker, capture frames */

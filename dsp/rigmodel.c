@@ -422,7 +422,7 @@ static const char *set_drift(hp_rig_params *p, const char *v, double *h)
     (void)h;
     double ppm;
     if (!parse_double(v, &ppm) || fabs(ppm) > HP_RIG_DRIFT_MAX)
-        return "expected ppm between -1000 and 1000";
+        return "expected ppm between -20000 and 20000";
     p->drift_ppm = ppm;
     return NULL;
 }

@@ -17,7 +17,9 @@
 #define HP_RIG_LEAKS_MAX 64
 #define HP_RIG_PLACEMENT_MAX 10000
 #define HP_RIG_LATENCY_MAX 65536  /* frames */
-#define HP_RIG_DRIFT_MAX 1000.0   /* ppm */
+/* ppm. Far beyond what hpfr measure corrects (HP_DRIFT_MAX_PPM in drift.h), so that its
+ * refusal can be tested. */
+#define HP_RIG_DRIFT_MAX 20000.0
 /* Peak amplitude (-12 dBFS, hpfr measure's default level) at which H2/H3 are specified. */
 #define HP_RIG_NOMINAL_PEAK 0.25118864315095801
 #define HP_RIG_NO_FRAME UINT64_MAX
@@ -93,7 +95,7 @@ hp_err hp_rig_preset(const char *name, uint64_t seed, unsigned placement, hp_rig
  * given"): PRESET (closed-back), SEED (1), PLACEMENT (1..10000; else `placement`), then on
  * top of the preset: NOISE (dBFS RMS or "off"), LEAKS (leak -3 dB corners in Hz per
  * placement, separated by , ; / : or blanks, cycled when shorter than the placement
- * number), LATENCY (frames, 0..65536), DRIFT (ppm, +-1000), LOOPBACK (0/1), H2, H3 (dB
+ * number), LATENCY (frames, 0..65536), DRIFT (ppm, +-20000), LOOPBACK (0/1), H2, H3 (dB
  * re the fundamental for a sine of peak HP_RIG_NOMINAL_PEAK at the nonlinearity, or "off"),
  * CROSSTALK (dB <= 0 or "off") and FAULTS (items xrun@N, disconnect@N, busy, dead=N,
  * clip=DB; '@' may replace '='). Any other key or a bad value: HP_EINVAL, with "KEY: why"

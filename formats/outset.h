@@ -83,4 +83,13 @@ const char *hp_outset_dir(const hp_outset *s);
  * HP_EIO (create, write, fsync, close or rename failed; errno tells why), HP_ENOMEM. */
 hp_err hp_write_file_atomic(const char *path, const void *data, size_t len) HP_WUR;
 
+/* Removes from dir the temporaries (.NAME.tmp-PID-N, as this module names them) left by
+ * writers that no longer run: a process killed or a machine that lost power mid-write leaves
+ * them behind; no reader looks at them, but they take space. A temporary of a process that
+ * is still running (or whose PID now belongs to another process) is left alone. *removed
+ * (optional) counts the files removed. HP_EINVAL for NULL dir, HP_EIO (errno) when dir
+ * cannot be read or a temporary cannot be removed, HP_ENOMEM. Only dir itself, not its
+ * subdirectories. */
+hp_err hp_outset_remove_stale(const char *dir, size_t *removed) HP_WUR;
+
 #endif

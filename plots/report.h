@@ -88,9 +88,21 @@ typedef struct {
     double rms_before, rms_after, max_boost, pref_before, pref_after;
 } hp_rep_eqch;
 
+/* `hpfr verify` of the EQ: EQDIR/verify/summary.json, per channel (L, R, and L+R for one
+ * filter set fitted to the mean of both ears). */
+typedef struct {
+    char ch[8];
+    double residual_db;      /* RMS, measured - target, 20 Hz-10 kHz */
+    double off_pred_db;      /* RMS, measured - predicted, 20 Hz-16 kHz */
+} hp_rep_verch;
+
 typedef struct {
     char *dir;
     char *problem;
+    char verdict[40];        /* "" when hpfr verify was not run */
+    double placements;
+    size_t nver;
+    hp_rep_verch ver[3];
     int have_apo;
     hp_apo apo;
     char target[200];

@@ -321,6 +321,35 @@ static hp_err eq_apo(hp_report *r, const char *path)
     return rp_problem(r, &q->problem, EQ, why);
 }
 
+/* `hpfr verify` of the EQ, when it was run (EQDIR/verify/summary.json). */
+static hp_err load_verify(hp_report *r)
+{
+    hp_rep_eq *q = &r->eq;
+    char *dir = hp_pin_join(q->dir, "verify");
+    if (!dir)
+        return HP_ENOMEM;
+    hp_jval *root = NULL;
+    hp_err e = part_json(r, &q->problem, "EQ check (hpfr verify)", dir, "summary.json", 1, &root);
+    free(dir);
+    if (e != HP_OK || !root)
+        return e;
+    const char *fmt = hp_json_as_str(hp_json_get(root, "format"));
+    if (fmt && !strcmp(fmt, "hpfr-verify")) {
+        rp_str(root, "verdict", q->verdict, sizeof q->verdict);
+        q->placements = rp_num(root, "placements");
+        const hp_jval *chans = hp_json_get(root, "channels");
+        for (size_t i = 0; i < hp_json_len(chans) && q->nver < 3; i++) {
+            const hp_jval *c = hp_json_at(chans, i);
+            hp_rep_verch *v = &q->ver[q->nver++];
+            rp_str(c, "channel", v->ch, sizeof v->ch);
+            v->residual_db = rp_num(c, "residual_rms_db_20_10k");
+            v->off_pred_db = rp_num(c, "measured_minus_predicted_rms_db_20_16k");
+        }
+    }
+    hp_json_free(root);
+    return HP_OK;
+}
+
 static hp_err load_eq(hp_report *r)
 {
     hp_rep_eq *q = &r->eq;
@@ -354,7 +383,7 @@ static hp_err load_eq(hp_report *r)
         h->pref_after = rp_num(hp_json_get(c, "preference_after"), "score");
     }
     hp_json_free(root);
-    return e;
+    return load_verify(r);
 }
 
 hp_err rp_load_extras(hp_report *r, const hp_rep_opts *o, char *why, size_t wl)

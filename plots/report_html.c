@@ -226,6 +226,28 @@ static void row_eq(hp_sbuf *b, const hp_report *r)
     else
         hp_sbuf_puts(b, "n/a");
     row_end(b);
+    if (!q->dir)
+        return;
+    row_begin(b, "verified", "EQ verified");
+    if (!q->verdict[0]) {
+        hp_sbuf_puts(b, "not measured: run <code>hpfr verify -D PCM --eq ");
+        rp_t(b, q->dir);
+        hp_sbuf_puts(b, "</code>");
+    } else {
+        rp_t(b, q->verdict);
+        if (isfinite(q->placements))
+            hp_sbuf_printf(b, " (%.0f placement%s)", q->placements, q->placements == 1 ? "" : "s");
+        for (size_t c = 0; c < q->nver; c++) {
+            const hp_rep_verch *v = &q->ver[c];
+            hp_sbuf_puts(b, c ? SEP : ": ");
+            rp_t(b, v->ch);
+            hp_sbuf_printf(b, " %s dB RMS from the target (20 Hz\xE2\x80\x93" "10 kHz), %s dB "
+                           "from the prediction (to 16 kHz)",
+                           rp_fx(t, sizeof t, v->residual_db, 2, 0),
+                           rp_fx(u, sizeof u, v->off_pred_db, 2, 0));
+        }
+    }
+    row_end(b);
 }
 
 static void summary(hp_sbuf *b, const hp_report *r)

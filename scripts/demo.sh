@@ -3,10 +3,15 @@
 # make demo: the whole pipeline on the simulated rig (an ALSA device built with hpfr), into
 # demo-out/: a closed-back and an open-back headphone, 5 placements each (placement 3 with a
 # broken seal), placement statistics, leak analysis and comparison, EQ to Harman over-ear 2018
-# in every export format, every plot kind as PNG and SVG, and the report.
+# in every export format, hpfr verify of that EQ, every plot kind as PNG and SVG, and the report.
+# HPFR names the hpfr binary (default build/hpfr), DEMO_OUT the output directory (default
+# demo-out; it is replaced).
 set -e
 HPFR=${HPFR:-build/hpfr}
-OUT=demo-out
+OUT=${DEMO_OUT:-demo-out}
+case "$OUT" in
+/ | . | ..) echo "demo.sh: DEMO_OUT=$OUT: give a directory of its own" >&2; exit 2 ;;
+esac
 rm -rf "$OUT"
 mkdir -p "$OUT/plots" "$OUT/truth"
 step() { printf '\n== %s\n' "$*"; }
@@ -17,9 +22,10 @@ step "1. devices"
 # hpfr_sim runs on a virtual clock, far faster than real time. The closed-back headphone's
 # LEAKS gives each placement's leak corner in Hz: placement 3 has a broken seal. The open-back
 # one leaks through its own baffle; its seating varies from the seed.
+CLOSED="PRESET=closed-back,SEED=1,LEAKS=6/6/90/6/6"
 for kind in closed-back open-back; do
     rig="PRESET=$kind,SEED=1"
-    [ $kind = closed-back ] && rig="$rig,LEAKS=6/6/90/6/6"
+    [ $kind = closed-back ] && rig=$CLOSED
     step "2. measure: $kind headphone, 5 placements"
     "$HPFR" measure -D "hpfr_sim:$rig" -o "$OUT/$kind" --name "Simulated $kind" --yes </dev/null
     for n in 1 2 3 4 5; do
@@ -38,7 +44,11 @@ step "5. EQ of the closed-back headphone to Harman over-ear 2018, every export f
 "$HPFR" eq "$OUT/closed-back" --target harman-oe-2018 -o "$OUT/closed-back/eq" \
     --name "Simulated closed-back"
 
-step "6. plots (PNG and SVG)"
+step "6. verify: the closed-back headphone measured again through its EQ, 5 placements"
+"$HPFR" verify -D "hpfr_sim:$CLOSED" --eq "$OUT/closed-back/eq" --placements 5 \
+    --name "Simulated closed-back, EQ applied" --yes </dev/null
+
+step "7. plots (PNG and SVG)"
 P1="$OUT/closed-back/placement-1"
 for ext in png svg; do
     "$HPFR" plot fr "$OUT/closed-back/eq/"eq*.csv -o "$OUT/plots/fr.$ext"
@@ -52,7 +62,7 @@ for ext in png svg; do
 done
 ls "$OUT/plots"
 
-step "7. report"
+step "8. report"
 "$HPFR" report "$OUT/closed-back" -o "$OUT/report.html"
 
 printf '\nOpen:\n'
@@ -60,6 +70,7 @@ echo "  $OUT/report.html                  the closed-back session: summary, ever
 echo "  $OUT/plots/                       every plot kind as PNG and SVG"
 echo "  $OUT/closed-back/eq/              EQ profiles: ParametricEQ.txt (EqualizerAPO), PipeWire,"
 echo "                                    EasyEffects, CamillaDSP, sox, REW, FIR WAVs"
+echo "  $OUT/closed-back/eq/verify/       the EQ measured: residual-L.csv, residual-R.csv, summary.json"
 echo "  $OUT/compare/                     closed-back against open-back: leak, bass loss, balance"
 echo "  $OUT/<kind>/leak/, average/        seal analysis and placement statistics"
 echo "  $OUT/truth/                       the simulated headphones' exact responses"

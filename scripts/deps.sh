@@ -5,7 +5,7 @@
 set -e
 PKGS="build-essential pkg-config libfftw3-dev libsndfile1-dev libasound2-dev libsamplerate0-dev
 alsa-utils sox drc valgrind libgsl-dev libnlopt-dev gnuplot-nox libxml2-utils nodejs chromium
-pipewire pipewire-bin python3-yaml"
+pipewire pipewire-bin python3-yaml strace"
 missing=""
 for p in $PKGS; do
     status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)

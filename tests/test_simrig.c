@@ -95,7 +95,7 @@ static void model_parser(void)
     CHECK(hp_rig_params_from_kv(kv, 3, 5, &p, why, sizeof why) == HP_OK);
     CHECK_NEAR(hp_rig_leak_corner_hz(&p.ear[1]), 6, 1e-9);
     const char *bad[][2] = {{"COLOUR", "red"}, {"NOISE", "loud"}, {"LEAKS", "6,x"},
-                            {"LATENCY", "-1"}, {"DRIFT", "5000"}, {"LOOPBACK", "2"},
+                            {"LATENCY", "-1"}, {"DRIFT", "30000"}, {"LOOPBACK", "2"},
                             {"FAULTS", "xrun"}, {"FAULTS", "dead=9"}, {"SEED", "-3"},
                             {"PLACEMENT", "0"}, {"PRESET", "in-ear"}, {"H2", "3"}};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {

@@ -45,6 +45,6 @@ $(SIMRIG_CONF): measure/simrig/simrig.mk | $(SIMRIG_SO)
 	$(file > $@,$(simrig_conf))
 	@echo "wrote $@"
 
-$(O)/tests/test_simrig $(O)/tests/test_capture: | $(SIMRIG_OUT)
+$(O)/tests/test_simrig $(O)/tests/test_capture $(O)/tests/test_longrun: | $(SIMRIG_OUT)
 
 -include $(SIMRIG_OBJ:.o=.d)

@@ -90,6 +90,25 @@ session_fixtures() {
     printf 'hpfr-spl 1\n' >bad.cal
 }
 
+# EQ directories for hpfr verify: each has one problem, the other file is valid.
+verify_fixtures() {
+    apo='Preamp: -3 dB\nFilter 1: ON PK Fc 1000 Hz Gain 3 dB Q 1\n'
+    csv='frequency,raw,target\n20,0,0\n1000,0,0\n20000,0,0\n'
+    mkdir eq-noapo eq-nocsv eq-badapo eq-badtype eq-highfc eq-badcsv eq-notarget &&
+    printf "$csv" >eq-noapo/eq.csv &&
+    printf "$apo" >eq-nocsv/ParametricEQ.txt &&
+    printf 'Preamp: -3 dB\nFilter 1: ON PK Fc 100 Hz Gain 3 dB Q 1\nFilter 2: ON PK Fc abc Hz Gain 3 dB Q 1\n' \
+        >eq-badapo/ParametricEQ.txt && printf "$csv" >eq-badapo/eq.csv &&
+    printf 'Preamp: -3 dB\nFilter 1: ON BP Fc 100 Hz Gain 3 dB Q 1\n' >eq-badtype/ParametricEQ.txt &&
+    printf "$csv" >eq-badtype/eq.csv &&
+    printf 'Preamp: -3 dB\nFilter 1: ON PK Fc 23000 Hz Gain 3 dB Q 1\n' >eq-highfc/ParametricEQ.txt &&
+    printf "$csv" >eq-highfc/eq.csv &&
+    printf "$apo" >eq-badcsv/ParametricEQ.txt &&
+    printf 'frequency,raw,target\n20,0,0\n1000,abc,0\n20000,0,0\n' >eq-badcsv/eq.csv &&
+    printf "$apo" >eq-notarget/ParametricEQ.txt &&
+    printf 'frequency,raw\n20,0\n1000,0\n20000,0\n' >eq-notarget/eq.csv
+}
+
 fixtures() {
     cd "$W" || return 1
     "$HPFR" sweep -o sweep.wav --samples 65536 >/dev/null &&
@@ -127,6 +146,7 @@ fixtures() {
     echo "old results" >out-blocked/fr.csv &&
     calib_fixtures &&
     session_fixtures &&
+    verify_fixtures &&
     rm -f c1.wav c2.wav
 }
 (fixtures) || die "could not make the fixtures"

@@ -8,6 +8,11 @@
  *                          CHANNEL) set to VALUE: a number, nan, inf or -inf. FRAME is
  *                          0-based and CHANNEL 1-based, as hpfr reports them. hpfr's
  *                          writer refuses non-finite samples, so simrec cannot make them.
+ *   wavtool response FIR.wav GRID.csv
+ *                          the magnitude in dB of the mono FIR at each frequency in the
+ *                          first column of GRID.csv (a header line is skipped): its DTFT
+ *                          summed directly, one "frequency,dB" line each (for checking a
+ *                          FIR without hpfr's own FIR code).
  * Exit status 0, or 2 with a message. */
 #include <math.h>
 #include <sndfile.h>
@@ -88,6 +93,43 @@ static int poke(const char *in, const char *out, long long frame, int channel, d
     return 0;
 }
 
+static int response(const char *wav, const char *grid)
+{
+    SF_INFO si;
+    memset(&si, 0, sizeof si);
+    SNDFILE *sf = sf_open(wav, SFM_READ, &si);
+    if (!sf) {
+        fprintf(stderr, "wavtool: %s: %s\n", wav, sf_strerror(NULL));
+        return 2;
+    }
+    size_t n = (size_t)si.frames;
+    double *h = si.channels == 1 ? malloc(n * sizeof *h) : NULL;
+    int ok = h && sf_readf_double(sf, h, si.frames) == si.frames;
+    sf_close(sf);
+    FILE *g = ok ? fopen(grid, "r") : NULL;
+    if (!g) {
+        fprintf(stderr, "wavtool: %s or %s: cannot read (a mono FIR and a CSV)\n", wav, grid);
+        free(h);
+        return 2;
+    }
+    char line[512];
+    while (fgets(line, sizeof line, g)) {
+        char *end;
+        double f = strtod(line, &end);
+        if (end == line)
+            continue;
+        double w = 2 * M_PI * f / si.samplerate, re = 0, im = 0;
+        for (size_t k = 0; k < n; k++) {
+            re += h[k] * cos(w * (double)k);
+            im -= h[k] * sin(w * (double)k);
+        }
+        printf("%.6f,%.6f\n", f, 10 * log10(re * re + im * im));
+    }
+    fclose(g);
+    free(h);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     double v;
@@ -95,6 +137,9 @@ int main(int argc, char **argv)
         return info(argv[2]);
     if (argc == 7 && !strcmp(argv[1], "poke") && parse_value(argv[6], &v))
         return poke(argv[2], argv[3], atoll(argv[4]), atoi(argv[5]), v);
-    fprintf(stderr, "usage: wavtool info FILE | wavtool poke IN OUT FRAME CHANNEL VALUE\n");
+    if (argc == 4 && !strcmp(argv[1], "response"))
+        return response(argv[2], argv[3]);
+    fprintf(stderr, "usage: wavtool info FILE | wavtool poke IN OUT FRAME CHANNEL VALUE | "
+                    "wavtool response FIR.wav GRID.csv\n");
     return 2;
 }

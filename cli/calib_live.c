@@ -14,6 +14,7 @@
 #include "capture.h"
 #include "cli.h"
 #include "outfile.h"
+#include "outset.h"
 #include "sweepmeta.h"
 
 #define CMD "calib"
@@ -84,17 +85,32 @@ static unsigned highest_input(const calib_opts *o)
     return n;
 }
 
+/* One output set: the pair is replaced together or not at all (a new sweep beside an old
+ * loopback recording would analyse as nonsense). */
 static int save_pair(const calib_opts *o, const hp_audio *sweep, const hp_audio *rec)
 {
-    char path[4200];
-    if (strlen(o->save_dir) > 4000)
-        return hp_cli_fail(CMD, "--save: the path is too long");
-    if (mkdir(o->save_dir, 0777) != 0 && errno != EEXIST)
-        return hp_cli_fail(CMD, "%s: cannot create: %s", o->save_dir, strerror(errno));
-    snprintf(path, sizeof path, "%s/sweep.wav", o->save_dir);
-    int rc = hp_cli_write_audio(CMD, path, sweep);
-    snprintf(path, sizeof path, "%s/loopback.wav", o->save_dir);
-    return rc ? rc : hp_cli_write_audio(CMD, path, rec);
+    hp_err e;
+    errno = 0;
+    hp_outset *set = hp_outset_new(o->save_dir, &e);
+    if (!set)
+        return hp_cli_fail(CMD, "%s: cannot create: %s", o->save_dir,
+                           errno ? strerror(errno) : hp_strerror(e));
+    static const char *const names[2] = {"sweep.wav", "loopback.wav"};
+    const hp_audio *audio[2] = {sweep, rec};
+    int rc = 0;
+    for (int k = 0; k < 2 && !rc; k++) {
+        errno = 0;
+        const char *tmp = hp_outset_path(set, names[k]);
+        if (!tmp || hp_audio_write_float(tmp, audio[k]) != HP_OK)
+            rc = hp_cli_fail(CMD, "%s/%s: write failed: %s", o->save_dir, names[k],
+                             errno ? strerror(errno) : "cannot be written");
+    }
+    if (!rc && hp_outset_commit(set) != HP_OK) {
+        const char *f = hp_outset_failed(set);
+        rc = hp_cli_fail(CMD, "%s/%s: write failed: %s", o->save_dir, f ? f : "", strerror(errno));
+    }
+    hp_outset_free(set);
+    return rc;
 }
 
 /* The sweep as played: rounded to float (what the device gets), with its hpfr metadata, so

@@ -64,7 +64,8 @@ unset HPFR_PLACEMENT ALSA_CONFIG_PATH
         "$HPFR" sim truth -o cal/truth.csv &&
         "$HPFR" calib spl --rec calib-ok.wav --ref 94 -o cal/spl.cal &&
         "$HPFR" calib output --vrms 0.5 --spl 100 -o cal/out.txt &&
-        "$HPFR" calib loopback --sweep sw1.wav --rec loop.wav -o cal/iface.cal
+        "$HPFR" calib loopback --sweep sw1.wav --rec loop.wav -o cal/iface.cal &&
+        "$HPFR" calib loopback -D 'hpfr_sim:LOOPBACK=1' --inputs 3 --save sv -o cal/live.cal
 ) >"$C/fixtures.log" 2>&1 || die "could not make the fixtures: $(tail -n 5 "$C/fixtures.log")"
 
 # Everything under W with each file's checksum (the measured session included).
@@ -190,6 +191,9 @@ case_ calib-output-fsize fsize:0 . "^hpfr calib: cal/out\\.txt: .*$F" calib outp
 case_ calib-output-ro ro cal "^hpfr calib: cal/out\\.txt: .*$P" calib output --vrms 0.5 --spl 100 -o cal/out.txt
 case_ calib-loopback-fsize $L . "^hpfr calib: cal/iface\\.cal: .*$F" calib loopback --sweep sw1.wav --rec loop.wav -o cal/iface.cal
 case_ calib-loopback-ro ro cal "^hpfr calib: cal/iface\\.cal: .*$P" calib loopback --sweep sw1.wav --rec loop.wav -o cal/iface.cal
+# --save writes the sweep (0.8 MB) and the capture (2.6 MB) as a pair: a limit between the two
+# fails the capture after the sweep was written, and neither may replace the old pair.
+case_ calib-save-fsize fsize:2000 . "^hpfr calib: sv/loopback\\.wav: .*$F" calib loopback -D 'hpfr_sim:LOOPBACK=1' --inputs 3 --save sv -o cal/live.cal
 case_ measure-fsize $L . "^hpfr measure: ms/placement-3/[a-z-]+\\.wav: .*$F" measure -D hpfr_sim -o ms --placements 3 --resume
 case_ measure-ro ro ms "^hpfr measure: ms/session\\.json: .*$P" measure -D hpfr_sim -o ms --placements 3 --resume
 

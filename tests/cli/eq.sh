@@ -63,6 +63,79 @@ expect_fail() {
     fi
 }
 
+# rates_check DIR: reads DIR/ParametricEQ-rates.txt as EqualizerAPO would at each rate (the
+# If: sampleRate == N branch, else the Else branch) and compares each branch's curve at its
+# rate with the fit's (summary.json, full precision, at the design rate) from 20 Hz to 16 kHz,
+# with the RBJ cookbook written out here in Python. Prints the largest deviation; fails above
+# 0.05 dB (the spec) or when a branch is missing or the ears' preamps differ.
+rates_check() {
+    python3 - "$1" <<'EOF'
+import cmath, json, math, re, sys
+d = sys.argv[1]
+j = json.load(open(d + "/summary.json"))
+design = j["fit"]["rate_hz"]
+def biquad(t, fc, q, g, fs):
+    A = 10 ** (g / 40); w0 = 2 * math.pi * fc / fs; c = math.cos(w0); al = math.sin(w0) / (2 * q)
+    sa = 2 * math.sqrt(A) * al
+    if t == "PK":
+        return (1 + al * A, -2 * c, 1 - al * A), (1 + al / A, -2 * c, 1 - al / A)
+    if t == "LSC":
+        return ((A * ((A + 1) - (A - 1) * c + sa), 2 * A * ((A - 1) - (A + 1) * c), A * ((A + 1) - (A - 1) * c - sa)),
+                ((A + 1) + (A - 1) * c + sa, -2 * ((A - 1) + (A + 1) * c), (A + 1) + (A - 1) * c - sa))
+    return ((A * ((A + 1) + (A - 1) * c + sa), -2 * A * ((A - 1) + (A + 1) * c), A * ((A + 1) + (A - 1) * c - sa)),
+            ((A + 1) - (A - 1) * c + sa, 2 * ((A - 1) - (A + 1) * c), (A + 1) - (A - 1) * c - sa))
+def db(filters, fs, f):
+    z = cmath.exp(-2j * math.pi * f / fs); h = 1
+    for t, fc, q, g in filters:
+        b, a = biquad(t, fc, q, g, fs)
+        h *= (b[0] + b[1] * z + b[2] * z * z) / (a[0] + a[1] * z + a[2] * z * z)
+    return 20 * math.log10(abs(h))
+def branch(text, rate):
+    # lines of the branch EqualizerAPO takes at rate, per ear
+    take, taken, ears, scope, pre = True, False, {}, "all", {}
+    for line in text.splitlines():
+        m = re.match(r"(If|ElseIf): sampleRate == (\d+)$", line)
+        if m:
+            hold = float(m.group(2)) == rate
+            take, taken = hold and not taken, taken or hold
+            continue
+        if line == "Else:":
+            take, taken = not taken, True
+            continue
+        if line == "EndIf:":
+            take = True
+            continue
+        if not take:
+            continue
+        if line.startswith("Channel: "):
+            scope = line.split()[1]
+        elif line.startswith("Preamp: "):
+            pre[scope] = float(line.split()[1])
+        else:
+            m = re.match(r"Filter \d+: ON (PK|LSC|HSC) Fc (\S+) Hz Gain (\S+) dB Q (\S+)$", line)
+            if m:
+                ears.setdefault(scope, []).append((m.group(1), float(m.group(2)), float(m.group(4)), float(m.group(3))))
+    return ears, pre
+text = open(d + "/ParametricEQ-rates.txt").read()
+fits = [[(f["type"], f["fc_hz"], f["q"], f["gain_db"]) for f in ch["filters"]] for ch in j["channels"]]
+freqs = [20 * 1.002 ** k for k in range(int(math.log(800) / math.log(1.002)) + 1)]
+worst, pres = 0, set()
+for rate in (44100, 48000, 88200, 96000, 192000, 32000):
+    ears, pre = branch(text, rate)
+    pres |= set(pre.values())
+    keys = ["all"] if len(fits) == 1 else ["L", "R"]
+    for k, fit in zip(keys, fits):
+        if k not in ears:
+            sys.exit("no filters for ear %s at %d Hz" % (k, rate))
+        fs = rate if rate != 32000 else design
+        want = [db(fit, design, f) for f in freqs]
+        got = [db(ears[k], fs, f) for f in freqs]
+        worst = max(worst, max(abs(a - b) for a, b in zip(want, got)))
+print("%.4f" % worst)
+sys.exit(0 if worst <= 0.05 and len(pres) == 1 else 1)
+EOF
+}
+
 gen 0 csv >m.csv
 gen 0 semi >m-semi.csv
 gen 0 rew >m-rew.txt
@@ -94,6 +167,14 @@ r=$(json out/summary.json 'j["format"] == "hpfr-eq" and len(j["channels"]) == 1 
 [ "$r" = True ] && ok "summary.json: error, loss and preference improve, boost <= 6 dB, preamp" ||
     bad "summary.json contents" "$r"
 grep -q 'preference' stdout.txt && ok "report on stdout" || bad "report on stdout" "$(cat stdout.txt)"
+# every output rate gets its own set, within 0.05 dB of the fit's curve (summary and file)
+r=$(rates_check out 2>&1) && [ "$(json out/summary.json 'len(j["channels"][0]["rates"]) == 5 and
+    all(x["max_deviation_db"] <= 0.05 for x in j["channels"][0]["rates"])')" = True ] &&
+    ok "ParametricEQ-rates.txt: each rate's set within 0.05 dB of the 48 kHz fit ($r dB)" ||
+    bad "ParametricEQ-rates.txt" "$r"
+"$HPFR" eq m.csv --rate 44100 -o r44 >/dev/null 2>stderr.txt && r=$(rates_check r44 2>&1) &&
+    ok "--rate 44100: each rate's set within 0.05 dB of the 44.1 kHz fit ($r dB)" ||
+    bad "--rate 44100 rate sets" "$(cat stderr.txt) $r"
 
 # ---- the same data in other layouts give the same filters ----
 for f in m-semi.csv m-rew.txt m-bare.csv; do
@@ -111,6 +192,7 @@ if grep -q '^Channel: L' pair/ParametricEQ.txt && grep -q '^Channel: R' pair/Par
 else
     bad "squig.link pair" "$(cat stderr.txt; cat pair/ParametricEQ.txt)"
 fi
+r=$(rates_check pair 2>&1) && ok "ParametricEQ-rates.txt per ear ($r dB)" || bad "per-ear rate sets" "$r"
 "$HPFR" eq same-L.csv same-R.csv -o same >/dev/null 2>stderr.txt
 [ "$(json same/summary.json 'not j["per_channel"] and len(j["channels"]) == 1')" = True ] &&
     ! grep -q Channel: same/ParametricEQ.txt && ok "L/R within 0.5 dB: one fit for both" ||
@@ -142,6 +224,7 @@ done
      and len(j["channels"][0]["filters"]) == 10 and j["channels"][0]["preamp_db"] == 0 and
      j["channels"][0]["max_boost_db"] <= 1e-9 and j["fit"]["integer_gains"] and not j["fit"]["preamp"]')" = True ] &&
     ok "graphic10: 10 fixed bands, integer gains, no preamp, never above 0 dB" || bad "graphic10" "$(cat stderr.txt)"
+[ ! -e g10/ParametricEQ-rates.txt ] && ok "fixed bands: no per-rate sets" || bad "graphic10 wrote per-rate sets"
 "$HPFR" eq m.csv --preset graphic31 -o g31 >/dev/null 2>stderr.txt &&
     [ "$(json g31/summary.json 'len(j["channels"][0]["filters"]) == 31')" = True ] && ok "graphic31" ||
     bad "graphic31" "$(cat stderr.txt)"

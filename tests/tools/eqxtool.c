@@ -13,7 +13,7 @@
  *       measures each channel's response OUT/IN (the ratio of the signals' exact DTFTs, so a
  *       delay does not matter) from 20 Hz to 16 kHz, 1/24 octave, and compares it with the
  *       prediction for the same profile: KIND peq (the filters and preamp designed at the
- *       files' rate), fir-minimum or fir-linear (the curve the FIR is meant to have, at the
+ *       files' rate, or at RATE when -r is given), fir-minimum or fir-linear (the curve the FIR is meant to have, at the
  *       level the exporter documents: highest point -0.2 dB). Prints the largest deviation
  *       per channel; exits 1 when one exceeds TOL dB.
  * Exit status 0, 1 (check failed) or 2 (usage or I/O error). */
@@ -54,6 +54,7 @@ static int parse_spec(const char *s, hp_peq_filter *f)
 
 typedef struct {
     double rate;
+    int rate_given;     /* -r was given */
     size_t taps;
     const char *formats, *name, *right;
     unsigned nch;
@@ -83,7 +84,7 @@ static int parse_opts(int argc, char **argv, int first, opts *o)
     int i = first;
     for (; i + 1 < argc && argv[i][0] == '-' && argv[i][1] && !argv[i][2]; i += 2) {
         switch (argv[i][1]) {
-        case 'r': o->rate = atof(argv[i + 1]); break;
+        case 'r': o->rate = atof(argv[i + 1]), o->rate_given = 1; break;
         case 't': o->taps = (size_t)atol(argv[i + 1]); break;
         case 'f': o->formats = argv[i + 1]; break;
         case 'n': o->name = argv[i + 1]; break;
@@ -293,7 +294,7 @@ static int cmd_check(int argc, char **argv)
             double complex Y = dtft(y, (size_t)so.frames, so.channels, (int)c, f, rate);
             double got = 20 * log10(cabs(Y) / cabs(X)), want;
             if (!strcmp(kind, "peq")) {
-                if (hp_peq_response_db(&o.peq[c], rate, &f, 1, &want) != HP_OK)
+                if (hp_peq_response_db(&o.peq[c], o.rate_given ? o.rate : rate, &f, 1, &want) != HP_OK)
                     return die("cannot evaluate the profile");
             } else if (!strcmp(kind, "fir-minimum") || !strcmp(kind, "fir-linear")) {
                 want = hp_fir_intended_db(cv.g.f_hz, cv.col[c][4], cv.g.n, &fc, f);

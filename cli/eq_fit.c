@@ -178,10 +178,15 @@ static int fit_channel(const eq_opts *o, const eq_input *in, job *j, unsigned c,
     sc.domain = HP_SMOOTH_DB;
     if (hp_smooth_curve(j->f, h->raw, j->n, &sc, h->smoothed) != HP_OK)
         memcpy(h->smoothed, h->raw, j->n * sizeof *h->raw);
-    /* The intended correction (for FIRs and graphic EQs): target minus the 1/12-octave
-     * smoothed measurement, boosts capped as the fit's are. */
+    /* The intended correction (for FIRs and graphic EQs), as AutoEq makes its equalization
+     * (measurement-science.md 8.2): target minus the 1/12-octave smoothed measurement,
+     * boosts capped as the fit's are, then smoothed again at 1/5 octave (an average of
+     * capped values stays under the cap). */
     for (size_t i = 0; i < j->n; i++)
         h->equalization[i] = fmin(h->target[i] - h->smoothed[i], o->cfg.max_boost_db);
+    sc.fraction = 1.0 / 5;
+    if (hp_smooth_curve(j->f, h->equalization, j->n, &sc, h->equalization) != HP_OK)
+        return fail(why, len, "%s%s", "the correction cannot be smoothed", "");
     double *err_after = malloc(j->n * sizeof *err_after);
     if (!err_after)
         return fail(why, len, "%s%s", "out of memory", "");

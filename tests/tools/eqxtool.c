@@ -16,6 +16,11 @@
  *       files' rate, or at RATE when -r is given), fir-minimum or fir-linear (the curve the FIR is meant to have, at the
  *       level the exporter documents: highest point -0.2 dB). Prints the largest deviation
  *       per channel; exits 1 when one exceeds TOL dB.
+ *   eqxtool fircheck DIR PHASE RATE TOL
+ *       the FIR DIR/fir-PHASE-RATE.wav (from hpfr eq) against the equalization column of
+ *       DIR/eq.csv at the level the exporter documents (highest point -0.2 dB): RMS of the
+ *       difference from 20 Hz to 16 kHz, 1/24 octave, by the FIR's exact DTFT. Prints it;
+ *       exits 1 above TOL dB.
  * Exit status 0, 1 (check failed) or 2 (usage or I/O error). */
 #include <complex.h>
 #include <math.h>
@@ -24,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "eqexport.h"
+#include "eqread.h"
 #include "fir.h"
 #include "grid.h"
 #include "peq.h"
@@ -316,6 +322,49 @@ static int cmd_check(int argc, char **argv)
     return bad;
 }
 
+static int cmd_fircheck(int argc, char **argv)
+{
+    if (argc != 6)
+        return die("usage: eqxtool fircheck DIR minimum|linear RATE TOL");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/eq.csv", argv[2]);
+    FILE *f = fopen(path, "rb");
+    char *buf = malloc(1 << 22);
+    size_t len = f && buf ? fread(buf, 1, 1 << 22, f) : 0;
+    if (f)
+        fclose(f);
+    hp_eqcsv t;
+    hp_diag d;
+    if (!len || hp_eqcsv_parse(buf, len, &t, &d) != HP_OK) {
+        free(buf);
+        return die("cannot read eq.csv");
+    }
+    free(buf);
+    const double *fr = hp_eqcsv_get(&t, "frequency"), *eq = hp_eqcsv_get(&t, "equalization");
+    snprintf(path, sizeof path, "%s/fir-%s-%s.wav", argv[2], argv[3], argv[4]);
+    SF_INFO si;
+    double *h = read_wav(path, &si);
+    if (!eq || !h || si.channels != 1)
+        return die("cannot read the FIR or the equalization column");
+    double top = -INFINITY, ss = 0;
+    for (size_t i = 0; i < t.n; i++)
+        top = fmax(top, eq[i]);
+    hp_fir_cfg c = hp_fir_cfg_default();
+    c.max_boost_db = INFINITY;
+    c.gain_db = -top - 0.2;
+    int n = 0;
+    for (double x = 20; x <= 16000 * 1.0001; x *= pow(2, 1 / 24.0), n++) {
+        double dd = hp_fir_response_db(h, (size_t)si.frames, si.samplerate, x) -
+                    hp_fir_intended_db(fr, eq, t.n, &c, x);
+        ss += dd * dd;
+    }
+    double rms = sqrt(ss / n);
+    printf("%.4f dB RMS\n", rms);
+    free(h);
+    hp_eqcsv_release(&t);
+    return !(rms <= atof(argv[5]));
+}
+
 int main(int argc, char **argv)
 {
     if (argc >= 2 && !strcmp(argv[1], "write"))
@@ -324,5 +373,7 @@ int main(int argc, char **argv)
         return cmd_sweep(argc, argv);
     if (argc >= 2 && !strcmp(argv[1], "check"))
         return cmd_check(argc, argv);
+    if (argc >= 2 && !strcmp(argv[1], "fircheck"))
+        return cmd_fircheck(argc, argv);
     return die("usage: eqxtool write|sweep|check ...");
 }

@@ -18,6 +18,7 @@
 #include "audio.h"
 #include "eqexport.h"
 #include "eqread.h"
+#include "frread.h"
 #include "grid.h"
 #include "json.h"
 #include "peq.h"
@@ -228,6 +229,34 @@ static void check_apo(const fixture *x, const char *dir)
     }
     if (prof.nch == 2)
         CHECK(prof.peq[0].preamp_db == prof.peq[1].preamp_db);
+}
+
+/* rew.txt read back through hpfr's REW text reader (as REW's own exports are read): the
+ * response of the profile as ParametricEQ.txt carries it, preamp included, at every point. */
+static void check_rew(const fixture *x, const char *dir)
+{
+    char p[600];
+    snprintf(p, sizeof p, "%s/ParametricEQ.txt", dir);
+    size_t len;
+    char *b = slurp(p, &len);
+    hp_apo_profile prof;
+    hp_diag d;
+    CHECK(b && hp_apo_parse(b, len, &prof, &d) == HP_OK);
+    free(b);
+    for (unsigned c = 0; c < x->e.nch; c++) {
+        snprintf(p, sizeof p, "%s/rew%s.txt", dir, x->e.nch == 1 ? "" : c ? "-R" : "-L");
+        hp_frcurve r;
+        CHECK(hp_fr_read(p, &r, &d) == HP_OK);
+        CHECK(r.n > 400 && r.f_hz[0] == 20 && r.f_hz[r.n - 1] <= 20000);
+        double worst = 0;
+        for (size_t i = 0; i < r.n; i++) {
+            double v;
+            CHECK(hp_peq_response_db(&prof.peq[c], 48000, &r.f_hz[i], 1, &v) == HP_OK);
+            worst = fmax(worst, fabs(v - r.db[i]));
+        }
+        CHECK_NEAR(worst, 0, 0.001);
+        hp_frcurve_release(&r);
+    }
 }
 
 static void check_csv(const fixture *x, const char *dir)
@@ -484,6 +513,7 @@ static void test_round_trip(unsigned nch)
     check_graphic(&x, dir);
     check_fir(&x, dir);
     check_easyeffects(&x, dir);
+    check_rew(&x, dir);
     /* 8 text files (csv and rew per ear) and 10 FIRs per ear */
     CHECK(count_entries(dir) == (nch == 1 ? 8 + 10 : 10 + 20));
     /* a subset: only what was asked for; no FIR without taps */

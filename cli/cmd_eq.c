@@ -19,6 +19,8 @@ static const char usage[] =
     "format (ParametricEQ.txt for EqualizerAPO, PipeWire, EasyEffects, CamillaDSP, sox, REW,\n"
     "AutoEq CSV, GraphicEQ.txt and FIR WAVs) plus summary.json: the filters, the error before\n"
     "and after, AutoEq's loss and the predicted preference (Olive et al.) before and after.\n"
+    "ParametricEQ-rates.txt holds the filters re-tuned for 44.1, 48, 88.2, 96 and 192 kHz\n"
+    "(EqualizerAPO picks by the device's rate): every rate within 0.05 dB up to 16 kHz.\n"
     "\n"
     "MEASUREMENT: hpfr's fr.csv, an AutoEq CSV (',' ';' or tab, decimal comma, header or not),\n"
     "a REW text export, a squig.link file (\"Model L.txt\" pairs with \"Model R.txt\"), or a\n"
@@ -59,10 +61,12 @@ static const char usage[] =
     "  --gain-range LO,HI   every filter's gain in dB (default -20,20)\n"
     "  --fit-range LO,HI    band fitted point by point (default 20,10000); above it up to\n"
     "                       20 kHz only the average level counts\n"
-    "  --rate HZ            design rate: 44100, 48000 (default), 88200, 96000 or 192000\n"
+    "  --rate HZ            design rate: 44100, 48000 (default), 88200, 96000 or 192000;\n"
+    "                       the one-set formats (ParametricEQ.txt, sox, CamillaDSP,\n"
+    "                       EasyEffects) are for a device running at this rate\n"
     "Output:\n"
-    "  --format LIST        all (default) or a comma list of apo, graphic, csv, pipewire,\n"
-    "                       easyeffects, camilladsp, sox, rew, fir\n"
+    "  --format LIST        all (default) or a comma list of apo, apo-rates, graphic, csv,\n"
+    "                       pipewire, easyeffects, camilladsp, sox, rew, fir\n"
     "  --fir-taps N         FIR length at 48 kHz (default 4096; 0: no FIR files)\n"
     "  --name NAME          headphone name in titles (default: from the file name)\n"
     "  --per-channel        fit left and right apart even when they agree\n"
@@ -243,8 +247,9 @@ static int apply_limits(eq_opts *o, const raw_opts *r)
     if (r->format) {
         unsigned m;
         if (hp_eqx_parse_formats(r->format, &m) != HP_OK)
-            return hp_cli_fail("eq", "--format %s: use all or a comma list of apo, graphic, csv, "
-                                     "pipewire, easyeffects, camilladsp, sox, rew, fir", r->format);
+            return hp_cli_fail("eq", "--format %s: use all or a comma list of apo, apo-rates, "
+                                     "graphic, csv, pipewire, easyeffects, camilladsp, sox, rew, "
+                                     "fir", r->format);
         o->formats = m;
     }
     if (r->fir_taps) {

@@ -29,6 +29,8 @@ typedef struct {
     double fit_ms;
     double rms_before, rms_after, max_after, loss_before, loss_after;
     hp_eq_pref pref_before, pref_after;
+    hp_peq rate_peq[HP_EQX_MAX_RATES];   /* the fit re-tuned for each output rate */
+    double rate_dev_db[HP_EQX_MAX_RATES]; /* and how far each stays from the fit's curve */
 } chan;
 
 typedef struct {
@@ -38,6 +40,7 @@ typedef struct {
     int separate;           /* 1 when left and right were fitted apart */
     double lr_diff_db;      /* largest |L - R| in the fit band (two-channel inputs) */
     double offset_db;       /* added to the target to meet the measurement's level */
+    size_t nrates;          /* output rates with their own parameter set (0: none) */
     chan ch[2];
     double *buf;
 } job;
@@ -177,10 +180,15 @@ static int fit_channel(const eq_opts *o, const eq_input *in, job *j, unsigned c,
     if (e != HP_OK)
         return fail(why, len, "%s: smoothing failed: %s", in->src[c < in->nch ? c : 0],
                     hp_strerror(e));
-    /* The intended correction (for FIRs and graphic EQs): target minus the 1/12-octave
-     * smoothed measurement, boosts capped as the fit's are. */
+    /* The intended correction (for FIRs and graphic EQs), as AutoEq makes its equalization
+     * (measurement-science.md 8.2): target minus the 1/12-octave smoothed measurement,
+     * boosts capped as the fit's are, then smoothed again at 1/5 octave (an average of
+     * capped values stays under the cap). */
     for (size_t i = 0; i < j->n; i++)
         h->equalization[i] = fmin(h->target[i] - h->smoothed[i], o->cfg.max_boost_db);
+    sc.fraction = 1.0 / 5;
+    if (hp_smooth_curve(j->f, h->equalization, j->n, &sc, h->equalization) != HP_OK)
+        return fail(why, len, "%s%s", "the correction cannot be smoothed", "");
     double *err_after = malloc(j->n * sizeof *err_after);
     if (!err_after)
         return fail(why, len, "%s%s", "out of memory", "");
@@ -202,6 +210,34 @@ static int fit_channel(const eq_opts *o, const eq_input *in, job *j, unsigned c,
     free(err_after);
     if (e != HP_OK)
         return fail(why, len, "%s: scoring failed: %s", in->src[0], hp_strerror(e));
+    return 0;
+}
+
+/* The output rates EqualizerAPO and the like design at; each gets the fit re-tuned so its
+ * curve stays within 0.05 dB of the fit's up to 16 kHz (0.04 dB aimed at, the rest is for
+ * the written digits). */
+static const double out_rates[HP_EQX_MAX_RATES] = {44100, 48000, 88200, 96000, 192000};
+#define RETUNE_TOL_DB 0.04
+#define RETUNE_MAX_ADDED 2
+
+static int retune(const eq_opts *o, const eq_input *in, job *j, char *why, size_t len)
+{
+    for (unsigned c = 0; c < j->nfit; c++) {
+        chan *h = &j->ch[c];
+        for (size_t k = 0; k < HP_EQX_MAX_RATES; k++) {
+            h->rate_peq[k] = h->fit;
+            h->rate_dev_db[k] = 0;
+            if (out_rates[k] == o->cfg.rate_hz)
+                continue;
+            hp_err e = hp_peq_redesign(&h->fit, o->cfg.rate_hz, out_rates[k], 16000,
+                                       RETUNE_TOL_DB, RETUNE_MAX_ADDED, &h->rate_peq[k],
+                                       &h->rate_dev_db[k]);
+            if (e != HP_OK)
+                return fail(why, len, "%s: re-tuning the filters for another rate failed: %s",
+                            in->src[c < in->nch ? c : 0], hp_strerror(e));
+        }
+    }
+    j->nrates = HP_EQX_MAX_RATES;
     return 0;
 }
 
@@ -240,6 +276,27 @@ static void json_channel(hp_json *js, const eq_opts *o, const job *j, unsigned c
         hp_json_obj_end(js);
     }
     hp_json_arr_end(js);
+    if (j->nrates) {
+        hp_json_arr_begin(js, "rates");
+        for (size_t r = 0; r < j->nrates; r++) {
+            const hp_peq *p = &h->rate_peq[r];
+            hp_json_obj_begin(js, NULL);
+            hp_json_num(js, "rate_hz", out_rates[r]);
+            hp_json_num(js, "max_deviation_db", h->rate_dev_db[r]);
+            hp_json_arr_begin(js, "filters");
+            for (size_t k = 0; k < p->n; k++) {
+                hp_json_obj_begin(js, NULL);
+                hp_json_str(js, "type", type_name(p->f[k].type));
+                hp_json_num(js, "fc_hz", p->f[k].fc_hz);
+                hp_json_num(js, "q", p->f[k].q);
+                hp_json_num(js, "gain_db", p->f[k].gain_db);
+                hp_json_obj_end(js);
+            }
+            hp_json_arr_end(js);
+            hp_json_obj_end(js);
+        }
+        hp_json_arr_end(js);
+    }
     hp_json_num(js, "rms_error_before_db", h->rms_before);
     hp_json_num(js, "rms_error_after_db", h->rms_after);
     hp_json_num(js, "max_abs_error_after_db", h->max_after);
@@ -337,6 +394,10 @@ int eq_run_one(const eq_opts *o, const hp_frcurve *target, int target_flat, eq_i
         rc = prepare(o, in, &j, tgt, why, len);
     for (unsigned c = 0; !rc && c < j.nfit; c++)
         rc = fit_channel(o, in, &j, c, why, len);
+    /* Per-rate sets where filters are free (fixed-band devices keep their bands) and a
+     * format takes them. */
+    if (!rc && (o->formats & HP_EQX_APO_RATES) && o->cfg.n_fixed == 0 && o->cfg.gain_step_db <= 0)
+        rc = retune(o, in, &j, why, len);
     /* The exports and summary.json in one set: all of them appear, or none. */
     hp_outset *set = NULL;
     if (!rc) {
@@ -364,7 +425,12 @@ int eq_run_one(const eq_opts *o, const hp_frcurve *target, int target_flat, eq_i
             e.equalization[c] = h->equalization;
             e.parametric_eq[c] = h->peq;
             e.equalized_raw[c] = h->equalized;
+            for (size_t k = 0; k < j.nrates; k++)
+                e.rate_peq[c][k] = h->rate_peq[k];
         }
+        e.nrates = j.nrates;
+        for (size_t k = 0; k < j.nrates; k++)
+            e.rates_hz[k] = out_rates[k];
         char w[512] = "";
         hp_err err = hp_eqx_write_into(set, &e, o->formats, w, sizeof w);
         if (err != HP_OK)

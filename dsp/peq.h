@@ -46,17 +46,21 @@ hp_err hp_peq_auto_preamp(const hp_peq *p, double rate_hz, double *preamp_db) HP
  * peaks (0 dB when q is already 1/sqrt(2)). HP_EINVAL for another type, a bad rate, fc or q. */
 hp_err hp_peq_shelf_split(const hp_peq_filter *shelf, double rate_hz, hp_peq_filter out[3]) HP_WUR;
 
-/* The profile re-tuned for another sample rate: every filter with a gain gets the fc, Q and
- * gain that make its curve at dst_rate_hz match the curve src has at src_rate_hz from 20 Hz
- * to f_hi_hz as closely as one RBJ section per filter can (least squares, then the largest
- * deviation pulled down); filter types, order and 0 dB filters are kept. The same fc, Q and
- * gain designed at 44.1 and 192 kHz differ by up to ~2 dB below 16 kHz; re-tuned, AutoEq's
- * published profiles from 48 kHz stay within 0.02 dB at 44.1 kHz and 0.065 dB at 88.2-192
- * kHz up to 16 kHz. The preamp is src's, lowered if the new curve peaks higher. *max_dev_db
- * (optional) receives the largest deviation on the fit grid. dst may be src. Errors:
- * HP_EINVAL (NULL pointers, f_hi_hz not in (20 Hz, 0.49 x either rate), a filter either rate
- * cannot hold), HP_ENOMEM. Takes ~0.1-0.3 s for 10 filters. Thread-safe. */
+/* The profile re-tuned for another sample rate: fc, Q and gain of every filter with a gain
+ * refitted jointly so that the curve at dst_rate_hz matches the curve src has at src_rate_hz
+ * from 20 Hz to f_hi_hz: least squares first; if that leaves more than tol_db / 2, the largest
+ * deviation itself is minimized; if that still leaves more than tol_db, up to max_added
+ * peaking filters are appended (after src's filters) where the deviation is largest, and all
+ * refitted. Filter types, order and 0 dB filters are kept. The same fc, Q and gain designed
+ * at 44.1 and 192 kHz differ by up to ~2 dB below 16 kHz; re-tuned with tol_db 0.04 and
+ * max_added 2, every fit of AutoEq's 22 headphones at 48 kHz stays within 0.04 dB at the
+ * other four rates up to 16 kHz (tests/test_peqrate.c). The preamp is src's, lowered if the
+ * new curve peaks higher. *max_dev_db (optional) receives the largest deviation from 20 Hz to
+ * f_hi_hz (checked every 0.05% of frequency). dst may be src. Errors: HP_EINVAL (NULL
+ * pointers, f_hi_hz not in (20 Hz, 0.49 x either rate), tol_db < 0, a filter either rate
+ * cannot hold), HP_ENOMEM. Thread-safe. */
 hp_err hp_peq_redesign(const hp_peq *src, double src_rate_hz, double dst_rate_hz,
-                       double f_hi_hz, hp_peq *dst, double *max_dev_db) HP_WUR;
+                       double f_hi_hz, double tol_db, size_t max_added, hp_peq *dst,
+                       double *max_dev_db) HP_WUR;
 
 #endif

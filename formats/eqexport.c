@@ -21,7 +21,7 @@ static const struct {
     {"csv", HP_EQX_CSV},         {"pipewire", HP_EQX_PIPEWIRE},
     {"easyeffects", HP_EQX_EASYEFFECTS}, {"camilladsp", HP_EQX_CAMILLA},
     {"sox", HP_EQX_SOX},         {"rew", HP_EQX_REW},
-    {"fir", HP_EQX_FIR},
+    {"fir", HP_EQX_FIR},         {"apo-rates", HP_EQX_APO_RATES},
 };
 
 hp_err hp_eqx_parse_formats(const char *list, unsigned *mask)
@@ -131,16 +131,16 @@ static double round_to(double v, int decimals)
 /* The profile exactly as the text formats will carry it. The preamp is the smaller of the
  * fit's and the one the rounded filters need, rounded down, so the written profile never
  * boosts any frequency above 0 dBFS. */
-static hp_err quantize(const hp_peq *in, double rate_hz, hp_peq *out)
+static hp_err quantize(const hp_peq *in, double rate_hz, int gain_dec, int q_dec, hp_peq *out)
 {
     *out = *in;
     for (size_t k = 0; k < in->n; k++) {
         hp_peq_filter *f = &out->f[k];
         f->fc_hz = round_to(f->fc_hz, EQX_FC_DECIMALS);
-        f->gain_db = round_to(f->gain_db, EQX_GAIN_DECIMALS);
-        f->q = round_to(f->q, EQX_Q_DECIMALS);
+        f->gain_db = round_to(f->gain_db, gain_dec);
+        f->q = round_to(f->q, q_dec);
         if (!(f->q > 0))
-            f->q = pow(10, -EQX_Q_DECIMALS);
+            f->q = pow(10, -q_dec);
     }
     double need;
     hp_err e = hp_peq_auto_preamp(out, rate_hz, &need);
@@ -202,6 +202,23 @@ static hp_err check(const hp_eq_export *e, unsigned mask, char *why, size_t len)
     }
     if ((mask & HP_EQX_CSV) && !e->freq)
         return BAD("eq.csv needs the curves (no frequency grid given)");
+    if (e->nrates > HP_EQX_MAX_RATES)
+        return BAD("%zu per-rate sets (at most %d)", e->nrates, HP_EQX_MAX_RATES);
+    for (size_t k = 0; k < e->nrates; k++) {
+        double r = e->rates_hz[k];
+        if (!(r >= 8000 && r <= 768000) || r != floor(r))
+            return BAD("per-rate set %zu: rate %g Hz is not a whole number of Hz in 8-768 kHz",
+                       k + 1, r);
+        for (size_t j = 0; j < k; j++)
+            if (e->rates_hz[j] == r)
+                return BAD("per-rate sets %zu and %zu are both for %g Hz", j + 1, k + 1, r);
+        for (unsigned c = 0; c < e->nch; c++) {
+            hp_cascade cas;
+            if (e->rate_peq[c][k].n > HP_PEQ_MAX || !(e->rate_peq[c][k].preamp_db <= 0) ||
+                hp_peq_cascade(&e->rate_peq[c][k], r, &cas) != HP_OK)
+                return BAD("channel %u: the set for %g Hz has an invalid filter or preamp", c + 1, r);
+        }
+    }
 #undef BAD
     return HP_OK;
 }
@@ -229,8 +246,22 @@ static hp_err write_all_formats(eqx_ctx *c, unsigned mask)
     c->fir = (mask & HP_EQX_FIR) && e->fir_taps > 0;
     c->fir_gain_db = c->fir ? fir_gain_db(e) : 0;
     for (unsigned ch = 0; ch < e->nch; ch++)
-        if ((err = quantize(&e->peq[ch], e->rate_hz, &c->peq[ch])) != HP_OK)
+        if ((err = quantize(&e->peq[ch], e->rate_hz, EQX_GAIN_DECIMALS, EQX_Q_DECIMALS,
+                            &c->peq[ch])) != HP_OK)
             return err;
+    /* The per-rate sets share one preamp, the lowest any of them needs for either ear, so
+     * switching rates or ears changes no level. */
+    double rate_pre = 0;
+    for (unsigned ch = 0; ch < e->nch; ch++)
+        for (size_t k = 0; k < e->nrates; k++) {
+            if ((err = quantize(&e->rate_peq[ch][k], e->rates_hz[k], EQX_RATES_GAIN_DECIMALS,
+                                EQX_RATES_Q_DECIMALS, &c->rate_peq[ch][k])) != HP_OK)
+                return err;
+            rate_pre = fmin(rate_pre, c->rate_peq[ch][k].preamp_db);
+        }
+    for (unsigned ch = 0; ch < e->nch; ch++)
+        for (size_t k = 0; k < e->nrates; k++)
+            c->rate_peq[ch][k].preamp_db = rate_pre;
     /* Both ears get the lower preamp: separate ones would shift one ear against the other by
      * the difference of their largest boosts, and every format then carries one level. */
     if (e->nch == 2) {
@@ -250,7 +281,7 @@ static hp_err write_all_formats(eqx_ctx *c, unsigned mask)
         {HP_EQX_CSV, eqx_write_csv},           {HP_EQX_PIPEWIRE, eqx_write_pipewire},
         {HP_EQX_EASYEFFECTS, eqx_write_easyeffects}, {HP_EQX_CAMILLA, eqx_write_camilla},
         {HP_EQX_SOX, eqx_write_sox},           {HP_EQX_REW, eqx_write_rew},
-        {HP_EQX_FIR, eqx_write_fir},
+        {HP_EQX_FIR, eqx_write_fir},           {HP_EQX_APO_RATES, eqx_write_apo_rates},
     };
     for (size_t i = 0; i < sizeof writers / sizeof writers[0]; i++)
         if ((mask & writers[i].bit) && (err = writers[i].w(c)) != HP_OK)

@@ -19,8 +19,12 @@ enum {
     HP_EQX_SOX = 1 << 6,         /* sox-effects.txt */
     HP_EQX_REW = 1 << 7,         /* rew.txt */
     HP_EQX_FIR = 1 << 8,         /* fir-<phase>-<rate>[-L|-R].wav */
-    HP_EQX_ALL = (1 << 9) - 1,
+    HP_EQX_APO_RATES = 1 << 9,   /* ParametricEQ-rates.txt (only with per-rate sets) */
+    HP_EQX_ALL = (1 << 10) - 1,
 };
+
+/* Sample rates a profile may carry its own parameter set for. */
+#define HP_EQX_MAX_RATES 5
 
 /* One correction profile: one channel (both ears alike) or two (left [0], right [1]). Curves
  * are on one common grid, in dB, as AutoEq's CSV columns; a NULL curve is left out. */
@@ -35,10 +39,16 @@ typedef struct {
     const double *equalization[2]; /* the intended correction (target - measured, capped) */
     const double *parametric_eq[2], *equalized_raw[2];
     size_t fir_taps;             /* taps at 48 kHz (scaled with the rate); 0: no FIR files */
+    /* The parametric EQ re-tuned for other rates (hp_peq_redesign): rate_peq[c][k] is peq[c]
+     * as designed for rates_hz[k], each with its own preamp (the writer levels them). 0 sets:
+     * the profile has one set, for rate_hz only. */
+    size_t nrates;
+    double rates_hz[HP_EQX_MAX_RATES];
+    hp_peq rate_peq[2][HP_EQX_MAX_RATES];
 } hp_eq_export;
 
 /* "all" or a comma list of apo, graphic, csv, pipewire, easyeffects, camilladsp, sox, rew,
- * fir into a mask. HP_EINVAL names nothing: the caller prints the list it was given. */
+ * fir, apo-rates into a mask. HP_EINVAL names nothing: the caller prints the list it was given. */
 hp_err hp_eqx_parse_formats(const char *list, unsigned *mask) HP_WUR;
 
 /* Writes the chosen formats into dir, all or nothing (temporary names, then rename). On

@@ -39,7 +39,8 @@ hp_err eqx_write_camilla(eqx_ctx *c)
         put_comment_text(f, e->name);
     }
     fprintf(f, ": filters and pipeline steps for a CamillaDSP (v3) configuration.\n"
-               "# Parametric EQ designed at %.0f Hz.%s\n",
+               "# Parametric EQ designed at %.0f Hz: run CamillaDSP at that samplerate (hpfr eq --rate\n"
+               "# designs for another).%s\n",
             e->rate_hz,
             c->fir ? " The FIR step is bypassed: swap the two\n# `bypassed` flags to use the "
                      "FIR instead of the parametric EQ."

@@ -18,6 +18,7 @@ extern const double eqx_fir_rates[EQX_FIR_NRATES];
 typedef struct {
     const hp_eq_export *e;
     hp_peq peq[2];           /* the profile as written: rounded, preamp re-checked */
+    hp_peq rate_peq[2][HP_EQX_MAX_RATES]; /* the per-rate sets as written, one preamp */
     hp_outset *set;
     const char *dir;
     char absdir[4096];       /* dir as an absolute path (PipeWire needs absolute IR paths) */
@@ -50,6 +51,10 @@ const char *eqx_num(char *buf, double v, int decimals);
 #define EQX_GAIN_DECIMALS 2
 #define EQX_Q_DECIMALS 3
 #define EQX_PREAMP_DECIMALS 2
+/* The per-rate sets carry more digits (EqualizerAPO reads any): their rounding then moves the
+ * curve by about 0.001 dB, which keeps each within the 0.05 dB the re-tuning promises. */
+#define EQX_RATES_GAIN_DECIMALS 3
+#define EQX_RATES_Q_DECIMALS 4
 
 /* "LSC", "PK" or "HSC". */
 const char *eqx_apo_type(hp_biquad_type t);
@@ -75,5 +80,6 @@ hp_err eqx_write_camilla(eqx_ctx *c);
 hp_err eqx_write_sox(eqx_ctx *c);
 hp_err eqx_write_rew(eqx_ctx *c);
 hp_err eqx_write_fir(eqx_ctx *c);
+hp_err eqx_write_apo_rates(eqx_ctx *c);
 
 #endif

@@ -40,8 +40,12 @@ static void module_head(FILE *f, const char *what, const char *name)
     fputs("\n            filter.graph = {\n                nodes = [\n", f);
 }
 
-static void module_tail(FILE *f, const char *node)
+/* The chain runs at the rate its filters (and FIR file) are designed for, whatever the
+ * graph's rate: PipeWire resamples into and out of it, where the builtin biquads would
+ * otherwise be designed at the graph's rate and give another curve. */
+static void module_tail(FILE *f, const char *node, double rate_hz)
 {
+    fprintf(f, "            audio.rate = %.0f\n", rate_hz);
     fprintf(f, "            audio.channels = 2\n            audio.position = [ FL FR ]\n"
                "            capture.props = {\n                node.name = \"hpfr_%s_input\"\n"
                "                media.class = Audio/Sink\n            }\n"
@@ -127,7 +131,8 @@ hp_err eqx_write_pipewire(eqx_ctx *c)
     if (!f)
         return HP_EIO;
     static const char *const sfx2[2] = {"_L", "_R"};
-    fprintf(f, "# hpfr correction for PipeWire, parametric EQ designed at %.0f Hz.\n"
+    fprintf(f, "# hpfr correction for PipeWire, parametric EQ designed at %.0f Hz; each chain runs at\n"
+               "# the rate it is designed for (audio.rate) and PipeWire resamples to the graph's.\n"
                "# Copy into ~/.config/pipewire/pipewire.conf.d/ and restart PipeWire, then pick\n"
                "# the \"hpfr EQ\" sink as the output%s.\n"
                "# Shelves with a Q other than 0.7071 are an S = 1 shelf and two peaking nodes (the\n"
@@ -158,7 +163,7 @@ hp_err eqx_write_pipewire(eqx_ctx *c)
         fprintf(f, " \"%s:Out\"", nm);
     }
     fputs(" ]\n            }\n", f);
-    module_tail(f, "eq");
+    module_tail(f, "eq", e->rate_hz);
     if (c->fir) {
         module_head(f, "FIR", e->name);
         for (unsigned ch = 0; ch < e->nch; ch++) {
@@ -178,7 +183,7 @@ hp_err eqx_write_pipewire(eqx_ctx *c)
         for (unsigned ch = 0; ch < e->nch; ch++)
             fprintf(f, " \"fir%s:Out\"", e->nch == 2 ? sfx2[ch] : "");
         fputs(" ]\n            }\n", f);
-        module_tail(f, "fir");
+        module_tail(f, "fir", EQX_PIPEWIRE_FIR_RATE);
     }
     fputs("]\n", f);
     return ferror(f) ? eqx_write_failed(c, name, HP_EIO) : HP_OK;

@@ -28,6 +28,70 @@ hp_err eqx_write_apo(eqx_ctx *c)
     return ferror(f) ? eqx_write_failed(c, name, HP_EIO) : HP_OK;
 }
 
+/* One ear's (or both ears') preamp and filters with the given digits. */
+static void apo_set(FILE *f, const hp_peq *p, int gain_dec, int q_dec)
+{
+    char a[EQX_NUM_LEN], b[EQX_NUM_LEN], q[EQX_NUM_LEN];
+    fprintf(f, "Preamp: %s dB\n", eqx_num(a, p->preamp_db, EQX_PREAMP_DECIMALS));
+    for (size_t k = 0; k < p->n; k++)
+        fprintf(f, "Filter %zu: ON %s Fc %s Hz Gain %s dB Q %s\n", k + 1,
+                eqx_apo_type(p->f[k].type), eqx_num(a, p->f[k].fc_hz, EQX_FC_DECIMALS),
+                eqx_num(b, p->f[k].gain_db, gain_dec), eqx_num(q, p->f[k].q, q_dec));
+}
+
+/* EqualizerAPO designs its filters at the device's rate, and the same fc, Q and gain give
+ * another curve at another rate; this file holds one set per rate, each re-tuned to the
+ * curve of the design rate, and lets EqualizerAPO pick with If: sampleRate == N (its
+ * sampleRate constant and If/ElseIf/Else/EndIf commands). The design rate's set is the Else
+ * branch, so any other rate gets it too. */
+hp_err eqx_write_apo_rates(eqx_ctx *c)
+{
+    const hp_eq_export *e = c->e;
+    if (e->nrates == 0)
+        return HP_OK; /* one set only (fixed-band presets): ParametricEQ.txt says it all */
+    const char *name = "ParametricEQ-rates.txt";
+    FILE *f = eqx_open(c, name);
+    if (!f)
+        return HP_EIO;
+    fputs("# hpfr parametric EQ for EqualizerAPO", f);
+    if (e->name) {
+        fputs(": ", f);
+        for (const char *s = e->name; *s; s++)
+            fputc(*s == '\n' || *s == '\r' ? ' ' : *s, f);
+    }
+    fprintf(f, "\n# Designed at %.0f Hz and re-tuned for each rate below, so every rate gives the "
+               "same curve\n# (within 0.05 dB up to 16 kHz); other rates get the %.0f Hz set.\n",
+            e->rate_hz, e->rate_hz);
+    size_t home = e->nrates;
+    int first = 1;
+    for (size_t k = 0; k < e->nrates; k++) {
+        if (e->rates_hz[k] == e->rate_hz) {
+            home = k;
+            continue;
+        }
+        fprintf(f, "%s: sampleRate == %.0f\n", first ? "If" : "ElseIf", e->rates_hz[k]);
+        first = 0;
+        for (unsigned ch = 0; ch < e->nch; ch++) {
+            if (e->nch == 2)
+                fprintf(f, "Channel: %s\n", ch ? "R" : "L");
+            apo_set(f, &c->rate_peq[ch][k], EQX_RATES_GAIN_DECIMALS, EQX_RATES_Q_DECIMALS);
+        }
+    }
+    if (!first)
+        fputs("Else:\n", f);
+    for (unsigned ch = 0; ch < e->nch; ch++) {
+        if (e->nch == 2)
+            fprintf(f, "Channel: %s\n", ch ? "R" : "L");
+        if (home < e->nrates)
+            apo_set(f, &c->rate_peq[ch][home], EQX_RATES_GAIN_DECIMALS, EQX_RATES_Q_DECIMALS);
+        else
+            apo_set(f, &c->peq[ch], EQX_GAIN_DECIMALS, EQX_Q_DECIMALS);
+    }
+    if (!first)
+        fputs("EndIf:\n", f);
+    return ferror(f) ? eqx_fail(c, name, HP_EIO, "write failed") : HP_OK;
+}
+
 /* Curve value at x, linear in log f, held flat beyond the ends. */
 static double interp_log(const double *f, const double *v, size_t n, double x)
 {

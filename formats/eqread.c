@@ -118,11 +118,30 @@ static unsigned channel_mask(const tok *t, size_t n)
     return m;
 }
 
+/* "sampleRate == N" after If: or ElseIf:; 1 when it holds at rate, 0 when not, -1 when the
+ * condition is another expression. */
+static int rate_condition(const tok *t, size_t n, double rate)
+{
+    double v;
+    if (n != 4 || !is(&t[1], "sampleRate") || !is(&t[2], "==") || !number(&t[3], &v))
+        return -1;
+    return v == rate;
+}
+
 hp_err hp_apo_parse(const char *buf, size_t len, hp_apo_profile *out, hp_diag *diag)
 {
+    return hp_apo_parse_rate(buf, len, 0, out, diag);
+}
+
+hp_err hp_apo_parse_rate(const char *buf, size_t len, double rate_hz, hp_apo_profile *out,
+                         hp_diag *diag)
+{
     hp_diag_clear(diag);
-    if (!out || (!buf && len))
+    if (!out || (!buf && len) || !(rate_hz >= 0))
         return HP_EINVAL;
+    /* Conditional blocks: in_if while between If and EndIf, taken once a branch held,
+     * active while the lines belong to the branch that holds. */
+    int in_if = 0, taken = 0, active = 1;
     hp_apo_profile p;
     memset(&p, 0, sizeof p);
     unsigned scope = 3, seen_channel = 0;
@@ -140,10 +159,40 @@ hp_err hp_apo_parse(const char *buf, size_t len, hp_apo_profile *out, hp_diag *d
         if (n == 0)
             continue;
         if (n > MAX_TOKENS) {
-            if (t[0].len >= 6 && !memcmp(t[0].s, "Filter", 6))
+            if (active && t[0].len >= 6 && !memcmp(t[0].s, "Filter", 6))
                 return fail(diag, line, "too many words on a filter line");
             continue;
         }
+        if (is(&t[0], "If:") || is(&t[0], "ElseIf:")) {
+            int is_if = is(&t[0], "If:");
+            if (is_if == in_if)
+                return fail(diag, line, is_if ? "If inside an If block (not supported)"
+                                              : "ElseIf without If");
+            if (!(rate_hz > 0))
+                return fail(diag, line, "If blocks depend on the sample rate: read with one");
+            int holds = rate_condition(t, n, rate_hz);
+            if (holds < 0)
+                return fail(diag, line, "only \"sampleRate == <Hz>\" conditions are understood");
+            in_if = 1;
+            active = holds && !taken;
+            taken |= holds;
+            continue;
+        }
+        if (is(&t[0], "Else:") || is(&t[0], "EndIf:")) {
+            if (!in_if || n != 1)
+                return fail(diag, line, in_if ? "Else: and EndIf: take nothing after them"
+                                              : "Else or EndIf without If");
+            if (is(&t[0], "Else:")) {
+                active = !taken;
+                taken = 1;
+            } else {
+                in_if = taken = 0;
+                active = 1;
+            }
+            continue;
+        }
+        if (!active)
+            continue;
         if (is(&t[0], "Channel:")) {
             unsigned m = channel_mask(t, n);
             if (!m)
@@ -179,6 +228,8 @@ hp_err hp_apo_parse(const char *buf, size_t len, hp_apo_profile *out, hp_diag *d
             }
         }
     }
+    if (in_if)
+        return fail(diag, line, "If without EndIf");
     if (!any) {
         hp_diag_set(diag, "no Preamp or Filter line");
         return HP_ENODATA;

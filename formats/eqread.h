@@ -25,6 +25,14 @@ typedef struct {
  * there is no Preamp or Filter line at all. Thread-safe. */
 hp_err hp_apo_parse(const char *buf, size_t len, hp_apo_profile *out, hp_diag *diag) HP_WUR;
 
+/* The same, read as EqualizerAPO running at rate_hz reads it: "If: sampleRate == N",
+ * "ElseIf: sampleRate == N", "Else:" and "EndIf:" select the lines of the branch that holds
+ * (hpfr's ParametricEQ-rates.txt). hp_apo_parse is this with rate_hz 0, where any If line is
+ * an error. Other conditions and nested If blocks are HP_EPARSE with the line; HP_EINVAL for
+ * a negative rate. */
+hp_err hp_apo_parse_rate(const char *buf, size_t len, double rate_hz, hp_apo_profile *out,
+                         hp_diag *diag) HP_WUR;
+
 #define HP_EQCSV_MAX_COLS 16
 
 /* An AutoEq CSV table: named columns of equal length, the first one "frequency". */

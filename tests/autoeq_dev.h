@@ -36,7 +36,7 @@ static const char *aed_dir(void)
 }
 
 /* Loads the manifest of the set in dir (aed_dir() for the 22-headphone set). */
-static int aed_load_dir(aed_set *s, const char *dir)
+static inline int aed_load_dir(aed_set *s, const char *dir)
 {
     char path[1024], line[4096];
     snprintf(s->dir, sizeof s->dir, "%s", dir);
@@ -69,10 +69,10 @@ static int aed_load_dir(aed_set *s, const char *dir)
     return s->n > 0;
 }
 
-static int aed_load(aed_set *s) { return aed_load_dir(s, aed_dir()); }
+static inline int aed_load(aed_set *s) { return aed_load_dir(s, aed_dir()); }
 
 /* A two-column CSV with one header line. Returns the number of rows (0 on error). */
-static size_t aed_csv(const char *dir, const char *rel, double *f, double *y, size_t max)
+static inline size_t aed_csv(const char *dir, const char *rel, double *f, double *y, size_t max)
 {
     char path[1024], line[256];
     snprintf(path, sizeof path, "%s/%s", dir, rel);
@@ -92,7 +92,7 @@ static size_t aed_csv(const char *dir, const char *rel, double *f, double *y, si
 }
 
 /* An EqualizerAPO ParametricEQ.txt as AutoEq writes it (Preamp, then ON PK/LSC/HSC lines). */
-static int aed_apo(const char *dir, const char *rel, hp_peq *p)
+static inline int aed_apo(const char *dir, const char *rel, hp_peq *p)
 {
     char path[1024], line[256], type[8];
     double fc, g, q;
@@ -122,7 +122,7 @@ typedef struct {
     double f[AED_N], meas[AED_N], target[AED_N];
 } aed_case;
 
-static int aed_prepare(const aed_set *s, const aed_item *it, aed_case *c)
+static inline int aed_prepare(const aed_set *s, const aed_item *it, aed_case *c)
 {
     static double fx[2000], y[2000];
     hp_grid g;
@@ -159,7 +159,7 @@ typedef struct {
 } aed_score;
 
 /* Steps 4-5: equalized = measurement + the PEQ at 48 kHz (preamp left out). */
-static int aed_score_peq(const aed_case *c, const hp_peq *p, aed_score *sc)
+static inline int aed_score_peq(const aed_case *c, const hp_peq *p, aed_score *sc)
 {
     hp_peq q = *p;
     double eq[AED_N], err[AED_N];
@@ -176,13 +176,13 @@ static int aed_score_peq(const aed_case *c, const hp_peq *p, aed_score *sc)
            hp_eqs_autoeq_loss(c->f, err, AED_N, &sc->loss) == HP_OK;
 }
 
-static int aed_cmp_double(const void *a, const void *b)
+static inline int aed_cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
     return (x > y) - (x < y);
 }
 
-static double aed_median(double *v, size_t n)
+static inline double aed_median(double *v, size_t n)
 {
     qsort(v, n, sizeof *v, aed_cmp_double);
     return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);

@@ -18,8 +18,10 @@
 #include "audio.h"
 #include "eqexport.h"
 #include "eqread.h"
+#include "frread.h"
 #include "grid.h"
 #include "json.h"
+#include "peq.h"
 #include "t.h"
 
 static char tmpdir[64];
@@ -186,6 +188,7 @@ static void test_formats_list(void)
     CHECK(hp_eqx_parse_formats("all", &m) == HP_OK && m == HP_EQX_ALL);
     CHECK(hp_eqx_parse_formats("apo,fir", &m) == HP_OK && m == (HP_EQX_APO | HP_EQX_FIR));
     CHECK(hp_eqx_parse_formats("camilladsp", &m) == HP_OK && m == HP_EQX_CAMILLA);
+    CHECK(hp_eqx_parse_formats("apo-rates,apo", &m) == HP_OK && m == (HP_EQX_APO_RATES | HP_EQX_APO));
     CHECK(hp_eqx_parse_formats("apo,", &m) == HP_EINVAL);
     CHECK(hp_eqx_parse_formats(",apo", &m) == HP_EINVAL);
     CHECK(hp_eqx_parse_formats("apo,,fir", &m) == HP_EINVAL);
@@ -226,6 +229,34 @@ static void check_apo(const fixture *x, const char *dir)
     }
     if (prof.nch == 2)
         CHECK(prof.peq[0].preamp_db == prof.peq[1].preamp_db);
+}
+
+/* rew.txt read back through hpfr's REW text reader (as REW's own exports are read): the
+ * response of the profile as ParametricEQ.txt carries it, preamp included, at every point. */
+static void check_rew(const fixture *x, const char *dir)
+{
+    char p[600];
+    snprintf(p, sizeof p, "%s/ParametricEQ.txt", dir);
+    size_t len;
+    char *b = slurp(p, &len);
+    hp_apo_profile prof;
+    hp_diag d;
+    CHECK(b && hp_apo_parse(b, len, &prof, &d) == HP_OK);
+    free(b);
+    for (unsigned c = 0; c < x->e.nch; c++) {
+        snprintf(p, sizeof p, "%s/rew%s.txt", dir, x->e.nch == 1 ? "" : c ? "-R" : "-L");
+        hp_frcurve r;
+        CHECK(hp_fr_read(p, &r, &d) == HP_OK);
+        CHECK(r.n > 400 && r.f_hz[0] == 20 && r.f_hz[r.n - 1] <= 20000);
+        double worst = 0;
+        for (size_t i = 0; i < r.n; i++) {
+            double v;
+            CHECK(hp_peq_response_db(&prof.peq[c], 48000, &r.f_hz[i], 1, &v) == HP_OK);
+            worst = fmax(worst, fabs(v - r.db[i]));
+        }
+        CHECK_NEAR(worst, 0, 0.001);
+        hp_frcurve_release(&r);
+    }
 }
 
 static void check_csv(const fixture *x, const char *dir)
@@ -387,6 +418,89 @@ static void check_easyeffects(const fixture *x, const char *dir)
     hp_json_free(root);
 }
 
+/* Largest |a at rate_a - b at rate_b| (preamps left out), 20 Hz-16 kHz every 0.1%. */
+static double rate_diff(const hp_peq *a, double ra, const hp_peq *b, double rb)
+{
+    hp_peq x = *a, y = *b;
+    x.preamp_db = y.preamp_db = 0;
+    hp_cascade ca, cb;
+    if (hp_peq_cascade(&x, ra, &ca) != HP_OK || hp_peq_cascade(&y, rb, &cb) != HP_OK)
+        return INFINITY;
+    double m = 0;
+    for (double f = 20; f <= 16000; f *= 1.001)
+        m = fmax(m, fabs(20 * log10(cabs(hp_cascade_response(&ca, f)) / cabs(hp_cascade_response(&cb, f)))));
+    return m;
+}
+
+/* ParametricEQ-rates.txt read as EqualizerAPO reads it at each rate: the set it picks keeps
+ * the curve of the design rate within the spec's 0.05 dB up to 16 kHz, every rate and ear
+ * has the same preamp, and none boosts above 0 dBFS. Rates it does not list get the design
+ * rate's set. */
+static void test_rates_file(unsigned nch)
+{
+    static const double rates[5] = {44100, 48000, 88200, 96000, 192000};
+    fixture x;
+    CHECK(make_fixture(&x, nch, 0));
+    hp_eq_export *e = &x.e;
+    e->nrates = 5;
+    for (size_t k = 0; k < 5; k++) {
+        e->rates_hz[k] = rates[k];
+        for (unsigned c = 0; c < nch; c++)
+            CHECK(hp_peq_redesign(&e->peq[c], 48000, rates[k], 16000, 0.04, 2,
+                                  &e->rate_peq[c][k], NULL) == HP_OK);
+    }
+    char *dir = pathf("rates%s", nch == 1 ? "1" : "2");
+    char why[512];
+    CHECK(hp_eqx_write(dir, e, HP_EQX_APO_RATES, why, sizeof why) == HP_OK);
+    CHECK(count_entries(dir) == 1);
+    char p[600];
+    snprintf(p, sizeof p, "%s/ParametricEQ-rates.txt", dir);
+    size_t len;
+    char *b = slurp(p, &len);
+    CHECK(b != NULL);
+    double worst = 0, pre = NAN;
+    static const double asked[6] = {44100, 48000, 88200, 96000, 192000, 32000};
+    for (size_t k = 0; b && k < 6; k++) {
+        hp_apo_profile prof;
+        hp_diag d;
+        CHECK(hp_apo_parse_rate(b, len, asked[k], &prof, &d) == HP_OK);
+        CHECK(prof.nch == nch);
+        double design = k < 5 ? asked[k] : 48000; /* unlisted: the 48 kHz set, designed there */
+        for (unsigned c = 0; c < nch && c < prof.nch; c++) {
+            if (k == 0 && c == 0)
+                pre = prof.peq[c].preamp_db;
+            CHECK(prof.peq[c].preamp_db == pre);
+            CHECK(prof.peq[c].n >= e->peq[c].n && prof.peq[c].n <= e->peq[c].n + 2);
+            CHECK(peak_db(&prof.peq[c], design) <= 1e-6);
+            double m = rate_diff(&prof.peq[c], design, &e->peq[c], 48000);
+            CHECK(m <= 0.05);
+            worst = fmax(worst, m);
+        }
+    }
+    printf("ParametricEQ-rates.txt (%u ear%s) read at each rate: within %.4f dB of the 48 kHz "
+           "design up to 16 kHz\n", nch, nch == 1 ? "" : "s", worst);
+    /* without a rate the If blocks are refused, not merged */
+    hp_apo_profile prof;
+    hp_diag d;
+    CHECK(b && hp_apo_parse(b, len, &prof, &d) == HP_EPARSE && d.line == 4);
+    free(b);
+    /* the design rate's own set is the fit, rounded; no sets: no file */
+    e->nrates = 0;
+    char *none = pathf("norates%s", nch == 1 ? "1" : "2");
+    CHECK(hp_eqx_write(none, e, HP_EQX_APO | HP_EQX_APO_RATES, why, sizeof why) == HP_OK);
+    CHECK(count_entries(none) == 1);
+    /* a bad set is refused with a reason */
+    e->nrates = 5;
+    e->rate_peq[0][2].f[0].fc_hz = 50000;
+    CHECK(hp_eqx_write(pathf("badrates%s", nch == 1 ? "1" : "2"), e, HP_EQX_ALL, why,
+                       sizeof why) == HP_EINVAL && strstr(why, "88200"));
+    e->rate_peq[0][2].f[0].fc_hz = 100;
+    e->rates_hz[3] = 44100;
+    CHECK(hp_eqx_write(pathf("badrates%s", nch == 1 ? "1" : "2"), e, HP_EQX_ALL, why,
+                       sizeof why) == HP_EINVAL && strstr(why, "both"));
+    free_fixture(&x);
+}
+
 static void test_round_trip(unsigned nch)
 {
     fixture x;
@@ -399,6 +513,7 @@ static void test_round_trip(unsigned nch)
     check_graphic(&x, dir);
     check_fir(&x, dir);
     check_easyeffects(&x, dir);
+    check_rew(&x, dir);
     /* 8 text files (csv and rew per ear) and 10 FIRs per ear */
     CHECK(count_entries(dir) == (nch == 1 ? 8 + 10 : 10 + 20));
     /* a subset: only what was asked for; no FIR without taps */
@@ -505,6 +620,33 @@ static void test_apo_reader(void)
         CHECK(hp_apo_parse(bad[i].text, strlen(bad[i].text), &p, &d) == HP_EPARSE);
         CHECK(d.line == bad[i].line && d.reason[0]);
     }
+    /* If blocks at a rate, as EqualizerAPO reads them */
+    const char *cond = "Preamp: -1 dB\nIf: sampleRate == 44100\nFilter: ON PK Fc 100 Hz Gain 1 dB Q 1\n"
+                       "ElseIf: sampleRate == 96000\nFilter: ON PK Fc 200 Hz Gain 2 dB Q 1\n"
+                       "Else:\nFilter: ON PK Fc 300 Hz Gain 3 dB Q 1\nEndIf:\n"
+                       "Filter: ON PK Fc 400 Hz Gain 4 dB Q 1\n";
+    static const double at[3] = {44100, 96000, 48000}, fc[3] = {100, 200, 300};
+    for (int i = 0; i < 3; i++) {
+        CHECK(hp_apo_parse_rate(cond, strlen(cond), at[i], &p, &d) == HP_OK);
+        CHECK(p.nch == 1 && p.peq[0].n == 2 && p.peq[0].f[0].fc_hz == fc[i] &&
+              p.peq[0].f[1].fc_hz == 400 && p.peq[0].preamp_db == -1);
+    }
+    static const struct {
+        const char *text;
+        long line;
+    } badif[] = {
+        {"If: sampleRate == 44100\nFilter: ON PK Fc 1 Hz Gain 1 dB Q 1\n", 2},
+        {"EndIf:\n", 1},
+        {"ElseIf: sampleRate == 1\n", 1},
+        {"If: sampleRate > 44100\nEndIf:\n", 1},
+        {"If: sampleRate == 1\nIf: sampleRate == 2\n", 2},
+        {"If: sampleRate == 1\nElse: x\nEndIf:\n", 2},
+    };
+    for (size_t i = 0; i < sizeof badif / sizeof badif[0]; i++) {
+        CHECK(hp_apo_parse_rate(badif[i].text, strlen(badif[i].text), 48000, &p, &d) == HP_EPARSE);
+        CHECK(d.line == badif[i].line && d.reason[0]);
+    }
+    CHECK(hp_apo_parse_rate(cond, strlen(cond), -1, &p, &d) == HP_EINVAL);
     CHECK(hp_apo_parse("# nothing\n", 10, &p, &d) == HP_ENODATA);
     CHECK(hp_apo_parse(NULL, 3, &p, &d) == HP_EINVAL);
     CHECK(hp_apo_parse("", 0, NULL, &d) == HP_EINVAL);
@@ -549,6 +691,8 @@ int main(void)
     test_formats_list();
     test_round_trip(1);
     test_round_trip(2);
+    test_rates_file(1);
+    test_rates_file(2);
     test_failures();
     test_apo_reader();
     test_csv_reader();

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Correction FIRs (dsp/fir.h). The truth for every check is computed here, independently of
- * the design: the intended curve by our own log-frequency interpolation of the input, and
- * the FIR's response by its DTFT summed directly. Corrections are realistic: AutoEq's 22
+ * the design: the intended curve by our own log-frequency interpolation of the input, the
+ * FIR's response by its DTFT summed directly, and the best a linear-phase FIR of a length
+ * can do by solving the least-squares problem directly. Corrections are realistic: AutoEq's 22
  * measurements (tests/data/autoeq-dev, a copy of ../shared/data/autoeq-dev) against Harman over-ear 2018 with AutoEq's +6 dB
  * bass shelf, 1/12-octave smoothed, boosts capped at +6 dB and re-smoothed at 1/5 octave
  * (measurement-science.md 8.2). */
@@ -10,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <gsl/gsl_linalg.h>
 #include "fir.h"
 #include "peq.h"
 #include "smooth.h"
@@ -136,13 +138,83 @@ static const char *const heads[] = {
     "in-ear/Etymotic ER4SR.csv", "in-ear/Moondrop Blessing 2.csv", "in-ear/Sennheiser IE 200.csv",
 };
 
-/* The spec (issue 5): within 0.05 dB RMS from 20 Hz to 16 kHz at 4096 taps (minimum phase,
- * the default). Linear phase has half the time on each side of its centre, so it needs
- * twice the taps for the same accuracy; its figures at 4096 taps are printed. */
+/* The best any linear-phase FIR of len taps can do on the spec's measure, independently of
+ * dsp/fir.c: the taps minimizing the weighted squared error over 20 Hz-16 kHz (weights
+ * 1/(f D^2), i.e. the dB error over log frequency, the band of the spec; next to nothing
+ * outside it), by forming the normal equations directly and solving them with GSL's
+ * Cholesky. Returns that FIR's RMS error in dB on the spec's grid (accuracy()). */
+static double linear_phase_bound(const double *f, const double *v, const hp_fir_cfg *c, size_t len)
+{
+    size_t m = (len - 1) / 2, nb = 8 * len;
+    double *w = malloc(nb * sizeof *w), *dd = malloc(nb * sizeof *dd);
+    double *cw = calloc(2 * m + 1, sizeof *cw), *cwd = calloc(m + 1, sizeof *cwd);
+    gsl_matrix *r = gsl_matrix_alloc(m + 1, m + 1);
+    gsl_vector *rhs = gsl_vector_alloc(m + 1), *a = gsl_vector_alloc(m + 1);
+    double *h = malloc(len * sizeof *h), rms = NAN, mx;
+    if (!w || !dd || !cw || !cwd || !r || !rhs || !a || !h)
+        goto out;
+    for (size_t i = 0; i < nb; i++) {
+        double fr = (i + 0.5) * c->rate_hz / 2 / (double)nb;
+        dd[i] = pow(10, truth_db(f, v, NPTS, fr, c->max_boost_db, c->gain_db) / 20);
+        w[i] = (fr >= 20 && fr <= 16000 ? 1 : 1e-4) / (fmax(fr, 20) * dd[i] * dd[i]);
+    }
+    /* sum_i w_i cos(k x_i) for k = 0..2m by the Chebyshev recurrence per point */
+    for (size_t i = 0; i < nb; i++) {
+        double x = M_PI * (i + 0.5) / (double)nb, c1 = cos(x), ckm1 = 1, ck = c1;
+        cw[0] += w[i], cwd[0] += w[i] * dd[i];
+        for (size_t k = 1; k <= 2 * m; k++) {
+            cw[k] += w[i] * ck;
+            if (k <= m)
+                cwd[k] += w[i] * dd[i] * ck;
+            double next = 2 * c1 * ck - ckm1;
+            ckm1 = ck, ck = next;
+        }
+    }
+    for (size_t j = 0; j <= m; j++) {
+        double cj = j ? 2 : 1;
+        gsl_vector_set(rhs, j, cj * cwd[j]);
+        for (size_t k = 0; k <= m; k++)
+            gsl_matrix_set(r, j, k, cj * (k ? 2 : 1) * 0.5 * (cw[j > k ? j - k : k - j] + cw[j + k]));
+    }
+    if (gsl_linalg_cholesky_decomp1(r) == 0 && gsl_linalg_cholesky_solve(r, rhs, a) == 0) {
+        for (size_t k = 0; k <= m; k++)
+            h[m + k] = h[m - k] = gsl_vector_get(a, k);
+        accuracy(h, len, c, f, v, &rms, &mx);
+    }
+out:
+    free(w), free(dd), free(cw), free(cwd), free(h);
+    gsl_matrix_free(r);
+    gsl_vector_free(rhs);
+    gsl_vector_free(a);
+    return rms;
+}
+
+/* Largest |FIR - intended| outside the spec's band (1-20 Hz and 16 kHz-0.498 rate): where the
+ * intended curve is only held flat, the FIR must not stray far either. */
+static double out_of_band(const double *h, size_t n, const hp_fir_cfg *c, const double *f,
+                          const double *v)
+{
+    double m = 0;
+    for (double x = 1; x < 20; x *= 1.02)
+        m = fmax(m, fabs(dtft_db(h, n, c->rate_hz, x) - truth_db(f, v, NPTS, x, c->max_boost_db, c->gain_db)));
+    for (double x = 16000; x < 0.498 * c->rate_hz; x *= 1.002)
+        m = fmax(m, fabs(dtft_db(h, n, c->rate_hz, x) - truth_db(f, v, NPTS, x, c->max_boost_db, c->gain_db)));
+    return m;
+}
+
+/* The spec (issue 5): within 0.05 dB RMS from 20 Hz to 16 kHz at 4096 taps, both phases. A
+ * linear-phase FIR's amplitude is a cosine series of half its length (4095 taps: 2047 terms,
+ * one per 11.7 Hz), half the resolution a minimum-phase FIR of the same length has; where a
+ * correction drops 12 dB within half an octave near 80 Hz (DT 770 M, HD 280 Pro: +6 dB cap
+ * on the bass, then the closed-back's own bass hump), no linear-phase FIR of 4095 taps gets
+ * within 0.05 dB RMS. For every correction the linear-phase FIR misses the spec on, the test
+ * proves that: the least-squares optimum for the spec's own band and measure, computed here
+ * independently, misses it too, and ours is within 10% of it (ours also serves 16-20 kHz,
+ * which the optimum for the band may neglect). At 8191 taps all 22 pass. */
 static void test_accuracy(void)
 {
-    double f[NPTS], eq[NPTS], worst_min = 0, worst_lin = 0, worst_lin2 = 0;
-    size_t nh = sizeof heads / sizeof heads[0];
+    double f[NPTS], eq[NPTS], worst_min = 0, worst_lin = 0, worst_lin2 = 0, worst_oob = 0;
+    size_t nh = sizeof heads / sizeof heads[0], out_of_reach = 0;
     for (size_t i = 0; i < nh; i++) {
         CHECK(correction(heads[i], f, eq));
         for (int ph = 0; ph < 2; ph++) {
@@ -158,12 +230,22 @@ static void test_accuracy(void)
                 CHECK(h && hp_fir_design(f, eq, NPTS, &c, h) == HP_OK);
                 if (h)
                     accuracy(h, n, &c, f, eq, &rms, &mx);
+                if (ph == HP_FIR_LINEAR && h)
+                    worst_oob = fmax(worst_oob, out_of_band(h, n, &c, f, eq));
                 free(h);
                 if (ph == HP_FIR_MINIMUM) {
                     CHECK_NEAR(rms, 0, 0.05);
                     worst_min = fmax(worst_min, rms);
                 } else if (taps == 4096) {
                     worst_lin = fmax(worst_lin, rms);
+                    if (rms > 0.05) {
+                        double best = linear_phase_bound(f, eq, &c, n);
+                        printf("%s: linear phase %zu taps %.4f dB RMS; the least-squares "
+                               "optimum of that length %.4f dB\n", heads[i], n, rms, best);
+                        CHECK(best > 0.05);
+                        CHECK(rms <= 1.10 * best);
+                        out_of_reach++;
+                    }
                 } else {
                     CHECK_NEAR(rms, 0, 0.05);
                     worst_lin2 = fmax(worst_lin2, rms);
@@ -171,9 +253,11 @@ static void test_accuracy(void)
             }
         }
     }
+    CHECK(worst_oob <= 1.0);
     printf("FIR vs intended, RMS 20 Hz-16 kHz, worst of %zu corrections: minimum phase 4096 taps "
-           "%.4f dB; linear phase 4095 taps %.4f dB, 8191 taps %.4f dB\n",
-           nh, worst_min, worst_lin, worst_lin2);
+           "%.4f dB; linear phase 4095 taps %.4f dB (%zu out of any linear-phase FIR's reach), "
+           "8191 taps %.4f dB; linear phase outside 20 Hz-16 kHz within %.2f dB\n",
+           nh, worst_min, worst_lin, out_of_reach, worst_lin2, worst_oob);
 }
 
 /* The same correction at the five rates: lengths scaled with the rate, and the same curve at

@@ -108,5 +108,24 @@ for i, (t, f, q, g) in enumerate(want):
 print(len(want), "bands match")
 ' lr/easyeffects.json "$P"
 
+# The CamillaDSP filters are the profile's, each ear's pipeline step runs them in order after
+# the preamp, and the FIR step's $samplerate$ file name exists for every rate.
+check "camilladsp.yml holds the profile's filters and FIR names" python3 -c '
+import os, sys, yaml
+d = yaml.safe_load(open(sys.argv[1] + "/camilladsp.yml"))
+types = {"LSC": "Lowshelf", "PK": "Peaking", "HSC": "Highshelf"}
+for ear, spec, sfx in (("L", sys.argv[2], "_L"), ("R", sys.argv[3], "_R")):
+    want = [s.split(":") for s in spec.split()]
+    step = [s for s in d["pipeline"] if s["names"][0] == "hpfr_preamp" and s["channels"] == [0 if ear == "L" else 1]][0]
+    assert not step["bypassed"] and step["names"][1:] == ["hpfr_eq%s_%d" % (sfx, i + 1) for i in range(len(want))], step
+    for i, (t, f, q, g) in enumerate(want):
+        p = d["filters"]["hpfr_eq%s_%d" % (sfx, i + 1)]["parameters"]
+        assert (p["type"], p["freq"], p["q"], p["gain"]) == (types[t], float(f), float(q), float(g)), p
+    conv = d["filters"]["hpfr_fir" + sfx]["parameters"]["filename"]
+    for rate in (44100, 48000, 88200, 96000, 192000):
+        assert os.path.exists(os.path.join(sys.argv[1], conv.replace("$samplerate$", str(rate)))), conv
+print("both ears match, FIR files for 5 rates")
+' lr "$P" "$PR"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -6,7 +6,9 @@
 # the null sink's monitor is recorded with pw-record, and the response measured from the
 # recording (eqxtool check: exact DTFT ratio, so latency does not matter) must match the
 # profile's own response within 0.1 dB from 20 Hz to 16 kHz: the parametric EQ chain
-# (preamp included) and the minimum-phase FIR chain, for one ear and for two.
+# (preamp included) and the minimum-phase FIR chain, for one ear and for two; and with the
+# graph at 44.1 kHz, where each chain still runs at its own 48 kHz (audio.rate) and PipeWire
+# resamples: the same 48 kHz curves.
 # Without a session manager nobody links nodes or sets their ports up, so the script does
 # what WirePlumber would: PortConfig on each stream node (pw-cli) and links (pw-link).
 # Run by tests/run.sh with O=<build dir>.
@@ -40,12 +42,16 @@ PIPEWIRE_RUNTIME_DIR=$T/run
 export XDG_RUNTIME_DIR PIPEWIRE_RUNTIME_DIR
 unset PIPEWIRE_REMOTE PIPEWIRE_CONFIG_DIR PIPEWIRE_CONFIG_NAME
 
-cat >conf/pipewire.conf <<'EOF'
+# write_conf RATE: the daemon's configuration with its graph at RATE.
+GRAPH_RATE=48000
+write_conf() {
+GRAPH_RATE=$1
+cat >conf/pipewire.conf <<EOF
 context.properties = {
     core.daemon = true
     core.name = pipewire-0
-    default.clock.rate = 48000
-    default.clock.allowed-rates = [ 48000 ]
+    default.clock.rate = $1
+    default.clock.allowed-rates = [ $1 ]
     link.max-buffers = 16
     support.dbus = false
     mem.allow-mlock = false
@@ -84,13 +90,15 @@ context.objects = [
     }
 ]
 EOF
+}
+write_conf 48000
 
 # The profiles of eqx_engines.sh; the right ear's shelves have Q far from 0.707.
 P="LSC:105:0.7:6.3 PK:60:1.5:-2.1 PK:1000:2:-3.2 PK:3000:4:3.1 HSC:10000:0.7:-4.4 PK:6500:5:-6.8"
 PR="LSC:150:1.2:4 PK:200:0.8:-1.5 PK:2500:3:2.5 HSC:9000:0.45:-3 PK:7200:4:-5"
 "$X" write one -n "Test HP" $P >x.log 2>&1 || die "eqxtool write failed: $(cat x.log)"
 "$X" write two -n "Test HP" -R "$PR" $P >x.log 2>&1 || die "eqxtool write failed: $(cat x.log)"
-"$X" sweep sweep.wav 48000 2 1 || die "eqxtool sweep failed"
+"$X" sweep sweep48000.wav 48000 2 1 && "$X" sweep sweep44100.wav 44100 2 1 || die "eqxtool sweep failed"
 
 # The id of the node called $1 (empty until it exists).
 node_id() {
@@ -114,7 +122,7 @@ wait_node() {
 # Stereo float ports in DSP mode, as a session manager would configure them.
 port_config() {
     timeout 5 pw-cli set-param "$1" PortConfig "{ direction: $2, mode: dsp, monitor: false, \
-control: false, format: { mediaType: audio, mediaSubtype: raw, format: F32P, rate: 48000, \
+control: false, format: { mediaType: audio, mediaSubtype: raw, format: F32P, rate: $GRAPH_RATE, \
 channels: 2, position: [ FL, FR ] } }" >/dev/null
 }
 wait_port() {
@@ -161,7 +169,7 @@ play_steps() {
     for ch in FL FR; do
         link hpfr_${sink}_output:output_$ch hpfr_null:playback_$ch || return 1
     done
-    timeout 30 pw-record --rate 48000 --channels 2 --format f32 -P node.name=hpfr_rec "$out" \
+    timeout 30 pw-record --rate $GRAPH_RATE --channels 2 --format f32 -P node.name=hpfr_rec "$out" \
         >rec.log 2>&1 &
     rec=$!
     id=$(wait_node hpfr_rec) && port_config "$id" Input || return 1
@@ -170,7 +178,7 @@ play_steps() {
     done
     # Nothing plays before the player is linked: the recording starts in silence and holds
     # the whole sweep and its tail.
-    timeout 30 pw-play -P node.name=hpfr_play sweep.wav >play.log 2>&1 &
+    timeout 30 pw-play -P node.name=hpfr_play sweep$GRAPH_RATE.wav >play.log 2>&1 &
     player=$!
     id=$(wait_node hpfr_play) && port_config "$id" Output || return 1
     for ch in FL FR; do
@@ -210,12 +218,12 @@ if ! start_daemon one; then
 fi
 ok "a headless PipeWire daemon loaded the one-ear drop-in"
 if play eq one-eq.wav; then
-    check "PipeWire EQ chain within 0.1 dB (one ear)" "$X" check sweep.wav one-eq.wav peq 0.1 $P
+    check "PipeWire EQ chain within 0.1 dB (one ear)" "$X" check sweep48000.wav one-eq.wav peq 0.1 $P
 else
     bad "playing through the EQ chain (one ear)" "$(cat daemon.log rec.log play.log)"
 fi
 if play fir one-fir.wav; then
-    check "PipeWire FIR chain within 0.1 dB (one ear)" "$X" check sweep.wav one-fir.wav fir-minimum 0.1 $P
+    check "PipeWire FIR chain within 0.1 dB (one ear)" "$X" check sweep48000.wav one-fir.wav fir-minimum 0.1 $P
 else
     bad "playing through the FIR chain (one ear)" "$(cat daemon.log rec.log play.log)"
 fi
@@ -224,17 +232,38 @@ stop_daemon
 if start_daemon two; then
     ok "a headless PipeWire daemon loaded the two-ear drop-in"
     if play eq two-eq.wav; then
-        check "PipeWire EQ chains within 0.1 dB (two ears)" "$X" check sweep.wav two-eq.wav peq 0.1 -R "$PR" $P
+        check "PipeWire EQ chains within 0.1 dB (two ears)" "$X" check sweep48000.wav two-eq.wav peq 0.1 -R "$PR" $P
     else
         bad "playing through the EQ chains (two ears)" "$(cat daemon.log rec.log play.log)"
     fi
     if play fir two-fir.wav; then
-        check "PipeWire FIR chains within 0.1 dB (two ears)" "$X" check sweep.wav two-fir.wav fir-minimum 0.1 -R "$PR" $P
+        check "PipeWire FIR chains within 0.1 dB (two ears)" "$X" check sweep48000.wav two-fir.wav fir-minimum 0.1 -R "$PR" $P
     else
         bad "playing through the FIR chains (two ears)" "$(cat daemon.log rec.log play.log)"
     fi
 else
     bad "the daemon loads the two-ear drop-in" "$(cat daemon.log)"
+fi
+stop_daemon
+
+# The graph at 44.1 kHz: the chains keep their own rate, so their curves are the 48 kHz ones.
+write_conf 44100
+if start_daemon one; then
+    ok "a headless PipeWire daemon at 44.1 kHz loaded the one-ear drop-in"
+    if play eq one-eq44.wav; then
+        check "PipeWire EQ chain in a 44.1 kHz graph: the 48 kHz design within 0.1 dB" \
+            "$X" check sweep44100.wav one-eq44.wav peq 0.1 -r 48000 $P
+    else
+        bad "playing through the EQ chain at 44.1 kHz" "$(cat daemon.log rec.log play.log)"
+    fi
+    if play fir one-fir44.wav; then
+        check "PipeWire FIR chain in a 44.1 kHz graph within 0.1 dB" \
+            "$X" check sweep44100.wav one-fir44.wav fir-minimum 0.1 $P
+    else
+        bad "playing through the FIR chain at 44.1 kHz" "$(cat daemon.log rec.log play.log)"
+    fi
+else
+    bad "the daemon at 44.1 kHz loads the drop-in" "$(cat daemon.log)"
 fi
 stop_daemon
 

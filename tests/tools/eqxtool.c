@@ -13,9 +13,14 @@
  *       measures each channel's response OUT/IN (the ratio of the signals' exact DTFTs, so a
  *       delay does not matter) from 20 Hz to 16 kHz, 1/24 octave, and compares it with the
  *       prediction for the same profile: KIND peq (the filters and preamp designed at the
- *       files' rate), fir-minimum or fir-linear (the curve the FIR is meant to have, at the
+ *       files' rate, or at RATE when -r is given), fir-minimum or fir-linear (the curve the FIR is meant to have, at the
  *       level the exporter documents: highest point -0.2 dB). Prints the largest deviation
  *       per channel; exits 1 when one exceeds TOL dB.
+ *   eqxtool fircheck DIR PHASE RATE TOL
+ *       the FIR DIR/fir-PHASE-RATE.wav (from hpfr eq) against the equalization column of
+ *       DIR/eq.csv at the level the exporter documents (highest point -0.2 dB): RMS of the
+ *       difference from 20 Hz to 16 kHz, 1/24 octave, by the FIR's exact DTFT. Prints it;
+ *       exits 1 above TOL dB.
  * Exit status 0, 1 (check failed) or 2 (usage or I/O error). */
 #include <complex.h>
 #include <math.h>
@@ -24,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "eqexport.h"
+#include "eqread.h"
 #include "fir.h"
 #include "grid.h"
 #include "peq.h"
@@ -54,6 +60,7 @@ static int parse_spec(const char *s, hp_peq_filter *f)
 
 typedef struct {
     double rate;
+    int rate_given;     /* -r was given */
     size_t taps;
     const char *formats, *name, *right;
     unsigned nch;
@@ -83,7 +90,7 @@ static int parse_opts(int argc, char **argv, int first, opts *o)
     int i = first;
     for (; i + 1 < argc && argv[i][0] == '-' && argv[i][1] && !argv[i][2]; i += 2) {
         switch (argv[i][1]) {
-        case 'r': o->rate = atof(argv[i + 1]); break;
+        case 'r': o->rate = atof(argv[i + 1]), o->rate_given = 1; break;
         case 't': o->taps = (size_t)atol(argv[i + 1]); break;
         case 'f': o->formats = argv[i + 1]; break;
         case 'n': o->name = argv[i + 1]; break;
@@ -293,7 +300,7 @@ static int cmd_check(int argc, char **argv)
             double complex Y = dtft(y, (size_t)so.frames, so.channels, (int)c, f, rate);
             double got = 20 * log10(cabs(Y) / cabs(X)), want;
             if (!strcmp(kind, "peq")) {
-                if (hp_peq_response_db(&o.peq[c], rate, &f, 1, &want) != HP_OK)
+                if (hp_peq_response_db(&o.peq[c], o.rate_given ? o.rate : rate, &f, 1, &want) != HP_OK)
                     return die("cannot evaluate the profile");
             } else if (!strcmp(kind, "fir-minimum") || !strcmp(kind, "fir-linear")) {
                 want = hp_fir_intended_db(cv.g.f_hz, cv.col[c][4], cv.g.n, &fc, f);
@@ -315,6 +322,49 @@ static int cmd_check(int argc, char **argv)
     return bad;
 }
 
+static int cmd_fircheck(int argc, char **argv)
+{
+    if (argc != 6)
+        return die("usage: eqxtool fircheck DIR minimum|linear RATE TOL");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/eq.csv", argv[2]);
+    FILE *f = fopen(path, "rb");
+    char *buf = malloc(1 << 22);
+    size_t len = f && buf ? fread(buf, 1, 1 << 22, f) : 0;
+    if (f)
+        fclose(f);
+    hp_eqcsv t;
+    hp_diag d;
+    if (!len || hp_eqcsv_parse(buf, len, &t, &d) != HP_OK) {
+        free(buf);
+        return die("cannot read eq.csv");
+    }
+    free(buf);
+    const double *fr = hp_eqcsv_get(&t, "frequency"), *eq = hp_eqcsv_get(&t, "equalization");
+    snprintf(path, sizeof path, "%s/fir-%s-%s.wav", argv[2], argv[3], argv[4]);
+    SF_INFO si;
+    double *h = read_wav(path, &si);
+    if (!eq || !h || si.channels != 1)
+        return die("cannot read the FIR or the equalization column");
+    double top = -INFINITY, ss = 0;
+    for (size_t i = 0; i < t.n; i++)
+        top = fmax(top, eq[i]);
+    hp_fir_cfg c = hp_fir_cfg_default();
+    c.max_boost_db = INFINITY;
+    c.gain_db = -top - 0.2;
+    int n = 0;
+    for (double x = 20; x <= 16000 * 1.0001; x *= pow(2, 1 / 24.0), n++) {
+        double dd = hp_fir_response_db(h, (size_t)si.frames, si.samplerate, x) -
+                    hp_fir_intended_db(fr, eq, t.n, &c, x);
+        ss += dd * dd;
+    }
+    double rms = sqrt(ss / n);
+    printf("%.4f dB RMS\n", rms);
+    free(h);
+    hp_eqcsv_release(&t);
+    return !(rms <= atof(argv[5]));
+}
+
 int main(int argc, char **argv)
 {
     if (argc >= 2 && !strcmp(argv[1], "write"))
@@ -323,5 +373,7 @@ int main(int argc, char **argv)
         return cmd_sweep(argc, argv);
     if (argc >= 2 && !strcmp(argv[1], "check"))
         return cmd_check(argc, argv);
+    if (argc >= 2 && !strcmp(argv[1], "fircheck"))
+        return cmd_fircheck(argc, argv);
     return die("usage: eqxtool write|sweep|check ...");
 }

@@ -89,7 +89,7 @@ hp_err eqx_write_apo_rates(eqx_ctx *c)
     }
     if (!first)
         fputs("EndIf:\n", f);
-    return ferror(f) ? eqx_fail(c, name, HP_EIO, "write failed") : HP_OK;
+    return ferror(f) ? eqx_write_failed(c, name, HP_EIO) : HP_OK;
 }
 
 /* Curve value at x, linear in log f, held flat beyond the ends. */

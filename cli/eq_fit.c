@@ -187,8 +187,9 @@ static int fit_channel(const eq_opts *o, const eq_input *in, job *j, unsigned c,
     for (size_t i = 0; i < j->n; i++)
         h->equalization[i] = fmin(h->target[i] - h->smoothed[i], o->cfg.max_boost_db);
     sc.fraction = 1.0 / 5;
-    if (hp_smooth_curve(j->f, h->equalization, j->n, &sc, h->equalization) != HP_OK)
-        return fail(why, len, "%s%s", "the correction cannot be smoothed", "");
+    e = hp_smooth_curve(j->f, h->equalization, j->n, &sc, h->equalization);
+    if (e != HP_OK)
+        return fail(why, len, "the correction cannot be smoothed: %s%s", hp_strerror(e), "");
     double *err_after = malloc(j->n * sizeof *err_after);
     if (!err_after)
         return fail(why, len, "%s%s", "out of memory", "");

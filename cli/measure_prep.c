@@ -4,10 +4,35 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include "analyze.h"
 #include "analyze_calib.h"
 #include "cli.h"
 #include "measure.h"
+
+/* File names as the session keeps them: relative names made absolute, so that --resume from
+ * another directory still finds them. `list`: a comma-separated list (--mic-cal L,R), else
+ * one name. Names too long to extend stay as given. */
+static void absolute_names(char *dst, size_t len, const char *names, int list)
+{
+    char cwd[4096];
+    int have_cwd = getcwd(cwd, sizeof cwd) != NULL;
+    size_t used = 0;
+    dst[0] = '\0';
+    for (const char *p = names; p && *p && used < len;) {
+        const char *end = list ? strchr(p, ',') : NULL;
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        int rel = n > 0 && p[0] != '/' && have_cwd;
+        int w = snprintf(dst + used, len - used, "%s%s%s%.*s", used ? "," : "",
+                         rel ? cwd : "", rel ? "/" : "", (int)n, p);
+        if (w < 0 || (size_t)w >= len - used) {
+            snprintf(dst, len, "%s", names); /* does not fit: keep what the user typed */
+            return;
+        }
+        used += (size_t)w;
+        p = end ? end + 1 : p + n;
+    }
+}
 
 static void record_devices(measure_ctx *m)
 {
@@ -27,14 +52,13 @@ static void record_devices(measure_ctx *m)
     s->inputs = m->cap.channels;
     s->ref_channel = m->opt.ref_channel;
     s->ears = m->opt.ears;
-    /* On --resume these may already point into the session itself. */
+    /* On --resume these may already point into the session itself (and are absolute). */
     if (m->opt.mic_cal != s->mic_cal)
-        snprintf(s->mic_cal, sizeof s->mic_cal, "%s", m->opt.mic_cal ? m->opt.mic_cal : "");
+        absolute_names(s->mic_cal, sizeof s->mic_cal, m->opt.mic_cal, 1);
     if (m->opt.profile != s->profile)
-        snprintf(s->profile, sizeof s->profile, "%s", m->opt.profile ? m->opt.profile : "");
+        absolute_names(s->profile, sizeof s->profile, m->opt.profile, 0);
     if (m->opt.compensation != s->compensation)
-        snprintf(s->compensation, sizeof s->compensation, "%s",
-                 m->opt.compensation ? m->opt.compensation : "");
+        absolute_names(s->compensation, sizeof s->compensation, m->opt.compensation, 0);
     s->f1_hz = m->stim.info.f1_hz;
     s->f2_hz = m->stim.info.f2_hz;
     s->level_dbfs = m->opt.level_db;

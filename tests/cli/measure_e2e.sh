@@ -116,6 +116,20 @@ else
     bad "measure --mic-cal" "$(cat cal.log)"
 fi
 
+# --- relative calibration names are kept absolute: --resume from elsewhere still finds them ---
+mkdir -p relcal/cal relcal/elsewhere && cp "$UMIK" relcal/cal/umik.txt
+if (cd relcal && "$HPFR" measure -D hpfr_sim -o sess --placements 1 --samples 65536 \
+        --mic-cal cal/umik.txt,cal/umik.txt </dev/null >../relcal.log 2>&1) &&
+    (cd relcal/elsewhere && "$HPFR" measure -D hpfr_sim -o ../sess --resume --placements 2 \
+        </dev/null >>../../relcal.log 2>&1); then
+    want="$(cd relcal && pwd)/cal/umik.txt"
+    grep -q "\"$want,$want\"" relcal/sess/session.json && [ -s relcal/sess/placement-2/fr-L.csv ] &&
+        ok "relative --mic-cal names kept absolute in session.json; --resume from another directory" ||
+        bad "relative --mic-cal" "$(grep mic_cal relcal/sess/session.json)"
+else
+    bad "relative --mic-cal, --resume from another directory" "$(cat relcal.log)"
+fi
+
 # --- format negotiation: a device offering only integer formats is measured as accurately ---
 for f in S24_3LE S16_LE; do
     if "$HPFR" measure -D "hpfr_sim:FORMATS=S32_LE/$f,SEED=5" --capture-device "hpfr_sim:FORMATS=$f,SEED=5" \

@@ -320,11 +320,10 @@ static void start(hp_audio *out, hp_diag *d)
     hp_diag_clear(d);
 }
 
-hp_err hp_audio_read_mem(const void *buf, size_t len, hp_audio *out, hp_diag *diag)
+/* Reads the file in len bytes at buf into b (buf non-NULL). */
+static hp_err read_mem(const void *buf, size_t len, sbuf *b, double *rate_hz, char **comment,
+                       hp_diag *diag)
 {
-    start(out, diag);
-    if (!out || (!buf && len > 0))
-        return HP_EINVAL;
     if (len == 0) {
         hp_diag_set(diag, "empty file");
         return HP_ENODATA;
@@ -340,14 +339,40 @@ hp_err hp_audio_read_mem(const void *buf, size_t len, hp_audio *out, hp_diag *di
         sf_reason(diag, NULL);
         return HP_EFORMAT;
     }
-    sbuf b = {0, NULL, 0, 0};
-    hp_err err = read_open(sf, &info, (long long)len, &b, &out->rate_hz, &out->comment, diag);
+    hp_err err = read_open(sf, &info, (long long)len, b, rate_hz, comment, diag);
     sf_close(sf);
+    return err;
+}
+
+hp_err hp_audio_read_mem(const void *buf, size_t len, hp_audio *out, hp_diag *diag)
+{
+    start(out, diag);
+    if (!out || (!buf && len > 0))
+        return HP_EINVAL;
+    sbuf b = {0, NULL, 0, 0};
+    hp_err err = read_mem(buf, len, &b, &out->rate_hz, &out->comment, diag);
     out->data = b.data;
     out->frames = b.frames;
     out->channels = b.channels;
     if (err != HP_OK)
         hp_audio_release(out);
+    return err;
+}
+
+hp_err hp_audio_read_mem_f(const void *buf, size_t len, hp_audio_f *out, hp_diag *diag)
+{
+    if (out)
+        memset(out, 0, sizeof *out);
+    hp_diag_clear(diag);
+    if (!out || (!buf && len > 0))
+        return HP_EINVAL;
+    sbuf b = {1, NULL, 0, 0};
+    hp_err err = read_mem(buf, len, &b, &out->rate_hz, &out->comment, diag);
+    out->data = b.data;
+    out->frames = b.frames;
+    out->channels = b.channels;
+    if (err != HP_OK)
+        hp_audio_f_release(out);
     return err;
 }
 

@@ -56,6 +56,9 @@ typedef struct {
  * sample beyond float range reads as infinite, HP_EPARSE). Release with hp_audio_f_release. */
 hp_err hp_audio_read_f(const char *path, hp_audio_f *out, hp_diag *diag) HP_WUR;
 
+/* hp_audio_read_mem into floats. */
+hp_err hp_audio_read_mem_f(const void *buf, size_t len, hp_audio_f *out, hp_diag *diag) HP_WUR;
+
 /* Frees data and comment and leaves *a zeroed. a may be NULL. */
 void hp_audio_f_release(hp_audio_f *a);
 

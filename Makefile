@@ -5,6 +5,7 @@
 #   make check SAN=1   the same under AddressSanitizer + UBSan (into build-san/)
 #   make bench      speed and memory figures, one "name value unit" per line
 #   make demo       the whole pipeline on the simulated rig, into demo-out/
+#   make fuzz FUZZ_SECONDS=N   every libFuzzer harness for N seconds (tests/fuzz/README.md)
 #   make install PREFIX=/usr/local
 
 SAN ?= 0
@@ -146,4 +147,5 @@ clean:
 	rm -rf build build-san demo-out
 
 -include measure/simrig/simrig.mk
+include tests/fuzz/fuzz.mk
 -include $(DSP_OBJ:.o=.d) $(IO_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_BIN:=.d) $(TOOL_BIN:=.d)

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: MIT
 # libFuzzer harnesses (tests/fuzz/README.md), included by the Makefile:
 #   make fuzz FUZZ_SECONDS=N   build every tests/fuzz/fuzz_*.c and run each for N seconds
+#   make fuzz FUZZ_RUNS=N      ... each for N executions instead
 # The library sources are compiled again with clang for coverage and sanitizers into
 # $(O)/fuzz/; clang's -Wdouble-promotion also flags glibc's float NAN macro, so it is left out.
 FUZZ_CC ?= clang
@@ -38,6 +39,6 @@ fuzz: deps
 	@$(MAKE) --no-print-directory _fuzz
 
 _fuzz: fuzz-build
-	@FUZZ_SECONDS=$(FUZZ_SECONDS) O=$(O) sh tests/fuzz/run.sh $(FUZZ_BIN)
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_RUNS=$(FUZZ_RUNS) O=$(O) sh tests/fuzz/run.sh $(FUZZ_BIN)
 
 -include $(FUZZ_LIB_OBJ:.o=.d) $(FUZZ_BIN:=.d)

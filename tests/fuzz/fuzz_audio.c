@@ -30,6 +30,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_ASSERT(!a.data && !a.comment && a.frames == 0);
         FUZZ_ASSERT(e != HP_EPARSE || (d.sample >= 0 && d.channel >= 1));
     }
+    /* The float read differs from the double one only once samples are read, so it runs only
+     * for files that got that far (half the time per input for the rest). */
+    if (e != HP_OK && e != HP_EPARSE) {
+        hp_audio_release(&a);
+        return 0;
+    }
     hp_audio_f af;
     hp_diag df;
     hp_err ef = hp_audio_read_mem_f(data, size, &af, &df);

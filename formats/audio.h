@@ -30,7 +30,9 @@ typedef struct {
  *   HP_ENODATA  empty file, or "no audio frames"
  *   HP_EFORMAT  not audio or unsupported (reason: libsndfile's), more than 64 channels, bad
  *               sample rate, or "truncated: ..." when the file is shorter than its header
- *               says (libsndfile alone would pass it off as a shorter recording)
+ *               says (libsndfile alone would pass it off as a shorter recording), or a
+ *               WAV LIST chunk that would make libsndfile loop forever (riffcheck.h; checked
+ *               for regular files and in memory)
  *   HP_EPARSE   a NaN or infinite sample: diag->sample is its 0-based frame, diag->channel
  *               its 1-based channel, reason "sample 1234 of channel 2 is NaN"
  *   HP_ENOMEM

@@ -6,6 +6,7 @@
 #   make bench      speed and memory figures, one "name value unit" per line
 #   make demo       the whole pipeline on the simulated rig, into demo-out/
 #   make valgrind-demo   make demo's pipeline with every hpfr run under valgrind memcheck (4-5 min)
+#   make fuzz FUZZ_SECONDS=N   every libFuzzer harness for N seconds (tests/fuzz/README.md)
 #   make install PREFIX=/usr/local
 
 SAN ?= 0
@@ -171,4 +172,5 @@ clean:
 	rm -rf build build-san demo-out
 
 -include measure/simrig/simrig.mk
+include tests/fuzz/fuzz.mk
 -include $(DSP_OBJ:.o=.d) $(IO_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_BIN:=.d) $(TOOL_BIN:=.d)

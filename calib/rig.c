@@ -58,8 +58,11 @@ static hp_err set_path(char **slot, const char *dir, hp_word rest, long line, co
 {
     if (*slot)
         return bad(d, line, "%s is given twice", key);
-    if (!rest.len)
+    /* "" names no file; a NUL byte would silently cut the name short */
+    if (!rest.len || (rest.len == 2 && rest.s[0] == '"' && rest.s[1] == '"'))
         return bad(d, line, "%s needs a file name", key);
+    if (memchr(rest.s, '\0', rest.len))
+        return bad(d, line, "%s: the file name contains a NUL byte", key);
     return (*slot = join(dir, rest)) ? HP_OK : HP_ENOMEM;
 }
 

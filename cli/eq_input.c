@@ -166,22 +166,15 @@ static char *slurp(const char *path, size_t *len)
     return buf;
 }
 
-/* The channels and the directories of the placements whose status is "done". */
-static int session_read(const char *dir, session *s, char *why, size_t len)
+/* The channels and the directories of the placements whose status is "done", from the n
+ * bytes at buf of the session.json at path in dir (tests/fuzz/fuzz_session.c calls this). */
+static int session_parse(const char *dir, const char *path, const char *buf, size_t n,
+                         session *s, char *why, size_t len)
 {
-    char path[EQ_PATH_MAX];
-    size_t n;
-    memset(s, 0, sizeof *s);
-    fmt(path, sizeof path, "%s/session.json", dir);
-    char *buf = slurp(path, &n);
-    if (!buf) {
-        fmt(why, len, "%s: %s", path, strerror(errno));
-        return 1;
-    }
     hp_err e;
     hp_diag d;
+    memset(s, 0, sizeof *s);
     hp_jval *root = hp_json_parse(buf, n, &e, &d);
-    free(buf);
     if (!root) {
         if (e == HP_EPARSE)
             fmt(why, len, "%s:%ld:%ld: %s", path, d.line, d.column, d.reason);
@@ -222,6 +215,22 @@ static int session_read(const char *dir, session *s, char *why, size_t len)
         return 1;
     }
     return 0;
+}
+
+static int session_read(const char *dir, session *s, char *why, size_t len)
+{
+    char path[EQ_PATH_MAX];
+    size_t n;
+    memset(s, 0, sizeof *s);
+    fmt(path, sizeof path, "%s/session.json", dir);
+    char *buf = slurp(path, &n);
+    if (!buf) {
+        fmt(why, len, "%s: %s", path, strerror(errno));
+        return 1;
+    }
+    int rc = session_parse(dir, path, buf, n, s, why, len);
+    free(buf);
+    return rc;
 }
 
 /* Mean and sample spread (dB) of channel chan over the placements, on the grid f (n). */

@@ -2,6 +2,7 @@
 /* Audio I/O on libsndfile: files and in-memory bytes (sf_open_virtual) are read into
  * interleaved doubles with the same checks, so the fuzzed path is the production path. */
 #include "audio.h"
+#include "riffcheck.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -57,6 +58,33 @@ static sf_count_t mem_write(const void *ptr, sf_count_t count, void *user)
 }
 
 static sf_count_t mem_tell(void *user) { return ((memfile *)user)->pos; }
+
+/* hp_riff_read_fn over a memfile and over a file descriptor, for the LIST-chunk guard. */
+static size_t mem_read_at(void *user, unsigned long long off, void *buf, size_t n)
+{
+    const memfile *m = user;
+    if (off >= (unsigned long long)m->len)
+        return 0;
+    if (n > (unsigned long long)m->len - off)
+        n = (size_t)((unsigned long long)m->len - off);
+    memcpy(buf, m->p + off, n);
+    return n;
+}
+
+static size_t fd_read_at(void *user, unsigned long long off, void *buf, size_t n)
+{
+    int fd = *(const int *)user;
+    size_t got = 0;
+    while (got < n && off + got <= (unsigned long long)INT64_MAX) {
+        ssize_t k = pread(fd, (char *)buf + got, n - got, (off_t)(off + got));
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            break;
+        got += (size_t)k;
+    }
+    return got;
+}
 
 /* ---- reading ---- */
 
@@ -320,11 +348,10 @@ static void start(hp_audio *out, hp_diag *d)
     hp_diag_clear(d);
 }
 
-hp_err hp_audio_read_mem(const void *buf, size_t len, hp_audio *out, hp_diag *diag)
+/* Reads the file in len bytes at buf into b (buf non-NULL). */
+static hp_err read_mem(const void *buf, size_t len, sbuf *b, double *rate_hz, char **comment,
+                       hp_diag *diag)
 {
-    start(out, diag);
-    if (!out || (!buf && len > 0))
-        return HP_EINVAL;
     if (len == 0) {
         hp_diag_set(diag, "empty file");
         return HP_ENODATA;
@@ -332,6 +359,9 @@ hp_err hp_audio_read_mem(const void *buf, size_t len, hp_audio *out, hp_diag *di
     if (len > (size_t)INT64_MAX)
         return HP_EINVAL;
     memfile m = {buf, (sf_count_t)len, 0};
+    hp_err err = hp_riff_check_lists(mem_read_at, &m, len, diag);
+    if (err != HP_OK)
+        return err;
     SF_VIRTUAL_IO io = {mem_len, mem_seek, mem_read, mem_write, mem_tell};
     SF_INFO info;
     memset(&info, 0, sizeof info);
@@ -340,14 +370,40 @@ hp_err hp_audio_read_mem(const void *buf, size_t len, hp_audio *out, hp_diag *di
         sf_reason(diag, NULL);
         return HP_EFORMAT;
     }
-    sbuf b = {0, NULL, 0, 0};
-    hp_err err = read_open(sf, &info, (long long)len, &b, &out->rate_hz, &out->comment, diag);
+    err = read_open(sf, &info, (long long)len, b, rate_hz, comment, diag);
     sf_close(sf);
+    return err;
+}
+
+hp_err hp_audio_read_mem(const void *buf, size_t len, hp_audio *out, hp_diag *diag)
+{
+    start(out, diag);
+    if (!out || (!buf && len > 0))
+        return HP_EINVAL;
+    sbuf b = {0, NULL, 0, 0};
+    hp_err err = read_mem(buf, len, &b, &out->rate_hz, &out->comment, diag);
     out->data = b.data;
     out->frames = b.frames;
     out->channels = b.channels;
     if (err != HP_OK)
         hp_audio_release(out);
+    return err;
+}
+
+hp_err hp_audio_read_mem_f(const void *buf, size_t len, hp_audio_f *out, hp_diag *diag)
+{
+    if (out)
+        memset(out, 0, sizeof *out);
+    hp_diag_clear(diag);
+    if (!out || (!buf && len > 0))
+        return HP_EINVAL;
+    sbuf b = {1, NULL, 0, 0};
+    hp_err err = read_mem(buf, len, &b, &out->rate_hz, &out->comment, diag);
+    out->data = b.data;
+    out->frames = b.frames;
+    out->channels = b.channels;
+    if (err != HP_OK)
+        hp_audio_f_release(out);
     return err;
 }
 
@@ -373,6 +429,10 @@ static hp_err read_path(const char *path, sbuf *b, double *rate_hz, char **comme
     } else if (S_ISREG(st.st_mode) && st.st_size == 0) {
         hp_diag_set(diag, "empty file");
         err = HP_ENODATA;
+    } else if (S_ISREG(st.st_mode) &&
+               (err = hp_riff_check_lists(fd_read_at, &fd, (unsigned long long)st.st_size,
+                                          diag)) != HP_OK) {
+        /* refused before libsndfile would hang on it (riffcheck.h) */
     } else if (!(sf = sf_open_fd(fd, SFM_READ, &info, SF_FALSE))) {
         /* No path given to libsndfile on purpose: it would guess headerless formats from the
          * extension (".vox", ".gsm") and turn any text file into noise. */

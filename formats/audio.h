@@ -30,7 +30,9 @@ typedef struct {
  *   HP_ENODATA  empty file, or "no audio frames"
  *   HP_EFORMAT  not audio or unsupported (reason: libsndfile's), more than 64 channels, bad
  *               sample rate, or "truncated: ..." when the file is shorter than its header
- *               says (libsndfile alone would pass it off as a shorter recording)
+ *               says (libsndfile alone would pass it off as a shorter recording), or a
+ *               WAV LIST chunk that would make libsndfile loop forever (riffcheck.h; checked
+ *               for regular files and in memory)
  *   HP_EPARSE   a NaN or infinite sample: diag->sample is its 0-based frame, diag->channel
  *               its 1-based channel, reason "sample 1234 of channel 2 is NaN"
  *   HP_ENOMEM
@@ -55,6 +57,9 @@ typedef struct {
 /* hp_audio_read into floats: the same checks, errors and diagnostics (a double-precision
  * sample beyond float range reads as infinite, HP_EPARSE). Release with hp_audio_f_release. */
 hp_err hp_audio_read_f(const char *path, hp_audio_f *out, hp_diag *diag) HP_WUR;
+
+/* hp_audio_read_mem into floats. */
+hp_err hp_audio_read_mem_f(const void *buf, size_t len, hp_audio_f *out, hp_diag *diag) HP_WUR;
 
 /* Frees data and comment and leaves *a zeroed. a may be NULL. */
 void hp_audio_f_release(hp_audio_f *a);

@@ -245,6 +245,23 @@ static hp_err read_doc(const hp_jval *root, hp_session *s, hp_diag *d)
     return HP_OK;
 }
 
+hp_err hp_session_parse(const char *text, size_t len, hp_session *s, hp_diag *diag)
+{
+    if (!s || (!text && len > 0))
+        return HP_EINVAL;
+    memset(s, 0, sizeof *s);
+    hp_diag_clear(diag);
+    hp_err e;
+    hp_jval *root = hp_json_parse(text, len, &e, diag);
+    if (!root)
+        return e;
+    e = read_doc(root, s, diag);
+    hp_json_free(root);
+    if (e != HP_OK)
+        hp_session_release(s);
+    return e;
+}
+
 hp_err hp_session_read(const char *dir, hp_session *s, hp_diag *diag)
 {
     char path[4096], *text = NULL;
@@ -258,14 +275,8 @@ hp_err hp_session_read(const char *dir, hp_session *s, hp_diag *diag)
     hp_err e = slurp(path, &text, &len);
     if (e != HP_OK)
         return e;
-    hp_jval *root = hp_json_parse(text, len, &e, diag);
+    e = hp_session_parse(text, len, s, diag);
     free(text);
-    if (!root)
-        return e;
-    e = read_doc(root, s, diag);
-    hp_json_free(root);
-    if (e != HP_OK)
-        hp_session_release(s);
     return e;
 }
 

@@ -46,6 +46,10 @@ hp_err hp_session_write(const char *dir, const hp_session *s) HP_WUR;
  * HP_ENOMEM, HP_EINVAL. */
 hp_err hp_session_read(const char *dir, hp_session *s, hp_diag *diag) HP_WUR;
 
+/* Parses the text of a session.json (len bytes at text, need not be NUL-terminated) into *s,
+ * as hp_session_read does with the file's contents: the same errors but HP_EIO. */
+hp_err hp_session_parse(const char *text, size_t len, hp_session *s, hp_diag *diag) HP_WUR;
+
 /* Appends a placement record (copied). HP_ERANGE past HP_SESSION_MAX_PLACEMENTS. */
 hp_err hp_session_add(hp_session *s, const hp_placement *p) HP_WUR;
 

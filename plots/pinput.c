@@ -123,6 +123,19 @@ static void diag_msg(char *why, size_t wl, const char *path, const hp_diag *d)
         say(why, wl, "%s: %s", path, d->reason[0] ? d->reason : "cannot be read");
 }
 
+/* The table in len bytes at buf, read from path (which messages name). */
+static hp_err table_parse(const char *path, const char *buf, size_t len, hp_ptable *t, char *why,
+                          size_t wl)
+{
+    hp_diag d;
+    hp_err e = hp_ptable_parse(buf, len, t, &d);
+    if (e == HP_ENOMEM)
+        say(why, wl, "out of memory");
+    else if (e != HP_OK)
+        diag_msg(why, wl, path, &d);
+    return e;
+}
+
 hp_err hp_pin_table(const char *path, hp_ptable *t, char *why, size_t wl)
 {
     char *buf;
@@ -132,13 +145,8 @@ hp_err hp_pin_table(const char *path, hp_ptable *t, char *why, size_t wl)
         memset(t, 0, sizeof *t);
         return e;
     }
-    hp_diag d;
-    e = hp_ptable_parse(buf, len, t, &d);
+    e = table_parse(path, buf, len, t, why, wl);
     free(buf);
-    if (e == HP_ENOMEM)
-        say(why, wl, "out of memory");
-    else if (e != HP_OK)
-        diag_msg(why, wl, path, &d);
     return e;
 }
 
@@ -192,18 +200,14 @@ hp_err hp_pin_freq(const hp_ptable *t, const char *path, double **out, char *why
     return HP_OK;
 }
 
-hp_err hp_pin_json(const char *path, hp_jval **root, char *why, size_t wl)
+/* The JSON object in len bytes at buf, read from path (which messages name). */
+static hp_err json_parse(const char *path, const char *buf, size_t len, hp_jval **root,
+                         char *why, size_t wl)
 {
-    char *buf;
-    size_t len;
-    *root = NULL;
-    hp_err e = hp_pin_slurp(path, &buf, &len, why, wl);
-    if (e != HP_OK)
-        return e;
+    hp_err e;
     hp_diag d;
     hp_diag_clear(&d);
     *root = hp_json_parse(buf, len, &e, &d);
-    free(buf);
     if (!*root) {
         if (e == HP_ENOMEM)
             say(why, wl, "out of memory");
@@ -220,6 +224,19 @@ hp_err hp_pin_json(const char *path, hp_jval **root, char *why, size_t wl)
     return HP_OK;
 }
 
+hp_err hp_pin_json(const char *path, hp_jval **root, char *why, size_t wl)
+{
+    char *buf;
+    size_t len;
+    *root = NULL;
+    hp_err e = hp_pin_slurp(path, &buf, &len, why, wl);
+    if (e != HP_OK)
+        return e;
+    e = json_parse(path, buf, len, root, why, wl);
+    free(buf);
+    return e;
+}
+
 /* "fr-L" -> "L", "eq-R" -> "R", anything else unchanged. */
 static void channel_label(const char *path, char *buf, size_t size)
 {
@@ -233,9 +250,23 @@ static void channel_label(const char *path, char *buf, size_t size)
 
 hp_err hp_pin_fr_read(const char *path, hp_pin_fr *fr, char *why, size_t wl)
 {
+    char *buf;
+    size_t len;
+    memset(fr, 0, sizeof *fr);
+    hp_err e = hp_pin_slurp(path, &buf, &len, why, wl);
+    if (e != HP_OK)
+        return e;
+    e = hp_pin_fr_parse(path, buf, len, fr, why, wl);
+    free(buf);
+    return e;
+}
+
+hp_err hp_pin_fr_parse(const char *path, const char *buf, size_t len, hp_pin_fr *fr, char *why,
+                       size_t wl)
+{
     memset(fr, 0, sizeof *fr);
     hp_ptable t;
-    hp_err e = hp_pin_table(path, &t, why, wl);
+    hp_err e = table_parse(path, buf, len, &t, why, wl);
     if (e != HP_OK)
         return e;
     if (!(fr->path = strdup(path))) {
@@ -406,6 +437,25 @@ static hp_err session_placements(hp_pin_session *s, const hp_jval *root, const c
 hp_err hp_pin_session_read(const char *dir, hp_pin_session *s, char *why, size_t wl)
 {
     memset(s, 0, sizeof *s);
+    char *path = hp_pin_join(dir, "session.json"), *buf;
+    size_t len;
+    if (!path) {
+        say(why, wl, "out of memory");
+        return HP_ENOMEM;
+    }
+    hp_err e = hp_pin_slurp(path, &buf, &len, why, wl);
+    free(path);
+    if (e != HP_OK)
+        return e;
+    e = hp_pin_session_parse(dir, buf, len, s, why, wl);
+    free(buf);
+    return e;
+}
+
+hp_err hp_pin_session_parse(const char *dir, const char *buf, size_t len, hp_pin_session *s,
+                            char *why, size_t wl)
+{
+    memset(s, 0, sizeof *s);
     char *path = hp_pin_join(dir, "session.json");
     if (!path || !(s->dir = strdup(dir))) {
         free(path);
@@ -413,7 +463,7 @@ hp_err hp_pin_session_read(const char *dir, hp_pin_session *s, char *why, size_t
         return HP_ENOMEM;
     }
     hp_jval *root;
-    hp_err e = hp_pin_json(path, &root, why, wl);
+    hp_err e = json_parse(path, buf, len, &root, why, wl);
     if (e == HP_OK) {
         const char *fmt = hp_json_as_str(hp_json_get(root, "format"));
         if (!fmt || strcmp(fmt, "hpfr-session")) {

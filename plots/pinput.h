@@ -51,6 +51,10 @@ typedef struct {
 } hp_pin_fr;
 
 hp_err hp_pin_fr_read(const char *path, hp_pin_fr *fr, char *why, size_t wl) HP_WUR;
+/* The same from the file's len bytes at buf (need not be NUL-terminated), already read from
+ * path, which gives the label and the messages; errors as hp_pin_fr_read but the file's own. */
+hp_err hp_pin_fr_parse(const char *path, const char *buf, size_t len, hp_pin_fr *fr, char *why,
+                       size_t wl) HP_WUR;
 void hp_pin_fr_release(hp_pin_fr *fr);
 
 /* The curve a plot uses from a response: smoothed (raw when there is none), or raw when
@@ -73,6 +77,9 @@ typedef struct {
 
 int hp_pin_is_session(const char *dir);
 hp_err hp_pin_session_read(const char *dir, hp_pin_session *s, char *why, size_t wl) HP_WUR;
+/* The same from the len bytes of dir/session.json at buf (need not be NUL-terminated). */
+hp_err hp_pin_session_parse(const char *dir, const char *buf, size_t len, hp_pin_session *s,
+                            char *why, size_t wl) HP_WUR;
 void hp_pin_session_release(hp_pin_session *s);
 
 /* What a title says about a measurement, from the session.json of the input's directory or

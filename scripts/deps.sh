@@ -3,9 +3,10 @@
 # Installs the Debian packages hpfr needs when they are missing (apt-get as root); when not
 # root, prints the exact command and stops.
 set -e
+# clang and libclang-rt-14-dev (libclang_rt.fuzzer) are for make fuzz.
 PKGS="build-essential pkg-config libfftw3-dev libsndfile1-dev libasound2-dev libsamplerate0-dev
 alsa-utils sox drc valgrind libgsl-dev libnlopt-dev gnuplot-nox libxml2-utils nodejs chromium
-pipewire pipewire-bin python3-yaml strace"
+pipewire pipewire-bin python3-yaml strace clang libclang-rt-14-dev"
 missing=""
 for p in $PKGS; do
     status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)

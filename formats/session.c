@@ -185,7 +185,9 @@ static hp_err read_placement(const hp_jval *o, hp_placement *p, hp_diag *d)
     p->index = (unsigned)idx;
     p->status = strcmp(status, "done") ? HP_PLACEMENT_SKIPPED : HP_PLACEMENT_DONE;
     copy_str(p->captured, sizeof p->captured, hp_json_get(o, "captured"));
-    p->latency_frames = (long)hp_json_as_num(hp_json_get(o, "latency_frames"), -1);
+    /* out of long's range the conversion is undefined: such a latency is unknown (-1) */
+    double lat = hp_json_as_num(hp_json_get(o, "latency_frames"), -1);
+    p->latency_frames = lat >= 0 && lat < 1e12 ? (long)lat : -1;
     p->drift_ppm = hp_json_as_num(hp_json_get(o, "drift_ppm"), NAN);
     double x = hp_json_as_num(hp_json_get(o, "xruns"), 0);
     p->xruns = x >= 0 && x < 1e6 ? (unsigned)x : 0;

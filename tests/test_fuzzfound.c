@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include "audio.h"
 #include "rig.h"
+#include "session.h"
 
 #define FOUND "tests/fuzz/corpus/"
 
@@ -51,10 +52,49 @@ static void wav_list_wrap(void)
     CHECK(hp_audio_read_mem(buf, n, &a, &d) == HP_EFORMAT && strstr(d.reason, "LIST"));
 }
 
+/* The whole file at path into a malloc'ed buffer. */
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf = malloc(1 << 16);
+    *len = f && buf ? fread(buf, 1, 1 << 16, f) : 0;
+    if (f)
+        fclose(f);
+    return buf;
+}
+
+/* fuzz_session (UBSan): a latency_frames of 6.4e127 was converted to long, which is undefined
+ * (on x86-64 it gives LONG_MIN). The found file is rejected further on (line 25, an index
+ * that is an object) but the conversion came first; the documents after it show the value
+ * now kept: out of range, negative or absurd (1e12 frames is weeks), the latency is unknown,
+ * -1. */
+static void session_huge_latency(void)
+{
+    size_t len;
+    char *text = slurp(FOUND "session/found-huge-latency.json", &len);
+    hp_session s;
+    hp_diag d;
+    CHECK(len == 3052);
+    CHECK(hp_session_parse(text, len, &s, &d) == HP_EPARSE && d.line == 25 && s.count == 0);
+    static const char *const lat[] = {"64", "64.7", "-5", "1e12", "-1e300"};
+    static const long want[] = {64, 64, -1, -1, -1};
+    for (size_t i = 0; i < sizeof lat / sizeof *lat; i++) {
+        char doc[300];
+        int n = snprintf(doc, sizeof doc, "{\"format\": \"hpfr-session\", \"version\": 1, "
+                         "\"rate\": 48000, \"placements\": [{\"index\": 1, "
+                         "\"status\": \"done\", \"latency_frames\": %s}]}", lat[i]);
+        CHECK(hp_session_parse(doc, (size_t)n, &s, &d) == HP_OK && s.count == 1);
+        CHECK(s.count == 1 && s.placements[0].latency_frames == want[i]);
+        hp_session_release(&s);
+    }
+    free(text);
+}
+
 int main(void)
 {
     alarm(60); /* a reader that hangs again fails here, not at the suite's 10-minute limit */
     rig_profile_paths();
     wav_list_wrap();
+    session_huge_latency();
     T_DONE();
 }

@@ -32,12 +32,15 @@ static void rig_profile_paths(void)
     hp_rig_profile_release(&p);
 }
 
-/* fuzz_audio (timeout): a 1237-byte WAV whose LIST chunk holds a sub-chunk size near 4 GiB
- * sent libsndfile 1.2.0 into an endless loop inside sf_open (upstream issue #1118); the reader
- * now refuses it first (formats/riffcheck.h), from a file and from memory. */
-static void wav_list_wrap(void)
+/* fuzz_audio (timeouts): WAVs whose LIST chunk holds a sub-chunk size near 4 GiB sent
+ * libsndfile 1.2.0 into an endless loop inside sf_open (upstream issue #1118): a 1237-byte RIFF
+ * file with the LIST where the chunk walk finds it, and a 349-byte RF64 file with a top-level
+ * INFO ahead of it, where libsndfile's walk and the standard one part ways. The reader now
+ * refuses both first (formats/riffcheck.h), from a file and from memory. */
+static void wav_list_wrap(const char *name, size_t size)
 {
-    const char *path = FOUND "audio/found-list-wrap-hang.wav";
+    char path[200];
+    snprintf(path, sizeof path, FOUND "audio/%s", name);
     hp_audio a;
     hp_diag d;
     CHECK(hp_audio_read(path, &a, &d) == HP_EFORMAT && strstr(d.reason, "LIST") && !a.data);
@@ -48,7 +51,7 @@ static void wav_list_wrap(void)
     size_t n = f ? fread(buf, 1, sizeof buf, f) : 0;
     if (f)
         fclose(f);
-    CHECK(n == 1237);
+    CHECK(n == size);
     CHECK(hp_audio_read_mem(buf, n, &a, &d) == HP_EFORMAT && strstr(d.reason, "LIST"));
 }
 
@@ -94,7 +97,8 @@ int main(void)
 {
     alarm(60); /* a reader that hangs again fails here, not at the suite's 10-minute limit */
     rig_profile_paths();
-    wav_list_wrap();
+    wav_list_wrap("found-list-wrap-hang.wav", 1237);
+    wav_list_wrap("found-rf64-info-list-hang.wav", 349);
     session_huge_latency();
     T_DONE();
 }

@@ -286,7 +286,10 @@ static int cut_short(const char *line, long long *declared, long long *present)
         size_t n = strlen(markers[m]);
         if (strncmp(line, markers[m], n) == 0 &&
             sscanf(line + n, " : %lld (should be %lld)", declared, present) == 2)
-            return *present < *declared - (m < 2 ? 0 : 8);
+            /* The difference in unsigned arithmetic: libsndfile logs any 64-bit size,
+             * LLONG_MIN included, and declared - 8 would overflow there. */
+            return *declared > *present &&
+                   (unsigned long long)*declared - (unsigned long long)*present > (m < 2 ? 0u : 8u);
     }
     return 0;
 }

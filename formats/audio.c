@@ -100,8 +100,26 @@ static void sf_reason(hp_diag *d, SNDFILE *sf)
     }
 }
 
+/* Perceptual codecs drop what the ear would not miss: what comes out of them is not what the
+ * microphone recorded, so no measurement can be made of it. (Their decoders are also where
+ * libsndfile reads the same file differently as floats and as doubles, and libmpg123 writes to
+ * stderr.) */
+static int lossy(int format)
+{
+    switch (format & SF_FORMAT_SUBMASK) {
+    case SF_FORMAT_VORBIS: case SF_FORMAT_OPUS: case SF_FORMAT_MPEG_LAYER_I:
+    case SF_FORMAT_MPEG_LAYER_II: case SF_FORMAT_MPEG_LAYER_III: return 1;
+    default: return 0;
+    }
+}
+
 static hp_err check_info(const SF_INFO *info, hp_diag *d)
 {
+    if (lossy(info->format)) {
+        hp_diag_set(d, "lossy compressed audio (MP3, Ogg Vorbis or Opus) cannot be measured; "
+                       "use WAV, FLAC or AIFF");
+        return HP_EFORMAT;
+    }
     if (info->channels < 1 || info->channels > HP_AUDIO_MAX_CHANNELS) {
         hp_diag_set(d, "%d channels (at most %d supported)", info->channels, HP_AUDIO_MAX_CHANNELS);
         return HP_EFORMAT;

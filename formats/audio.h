@@ -20,19 +20,20 @@ typedef struct {
     char *comment;     /* free-text comment (UTF-8), or NULL */
 } hp_audio;
 
-/* Reads any file libsndfile understands (WAV, RF64, FLAC, AIFF, ...) from path into *out as
- * doubles; integer formats come out normalised to [-1, 1). *out is overwritten without being
- * released first, and is zeroed on error. diag (optional) is cleared and, on error, gets a
- * short reason without the file name.
+/* Reads any lossless file libsndfile understands (WAV, RF64, FLAC, AIFF, ...) from path into
+ * *out as doubles; integer formats come out normalised to [-1, 1). *out is overwritten without
+ * being released first, and is zeroed on error. diag (optional) is cleared and, on error, gets
+ * a short reason without the file name.
  * Errors:
  *   HP_EINVAL   NULL path or out
  *   HP_EIO      cannot open (reason: strerror)
  *   HP_ENODATA  empty file, or "no audio frames"
- *   HP_EFORMAT  not audio or unsupported (reason: libsndfile's), more than 64 channels, bad
- *               sample rate, or "truncated: ..." when the file is shorter than its header
- *               says (libsndfile alone would pass it off as a shorter recording), or a
- *               WAV LIST chunk that would make libsndfile loop forever (riffcheck.h; checked
- *               for regular files and in memory)
+ *   HP_EFORMAT  not audio or unsupported (reason: libsndfile's), lossy compressed audio
+ *               (MPEG layers I-III, Ogg Vorbis, Opus), more than 64 channels, bad sample
+ *               rate, "truncated: ..." when the file is shorter than its header says
+ *               (libsndfile alone would pass it off as a shorter recording), or a WAV LIST
+ *               chunk that would make libsndfile loop forever (riffcheck.h; checked for
+ *               regular files and in memory)
  *   HP_EPARSE   a NaN or infinite sample: diag->sample is its 0-based frame, diag->channel
  *               its 1-based channel, reason "sample 1234 of channel 2 is NaN"
  *   HP_ENOMEM

@@ -45,7 +45,7 @@ static const char usage[] =
 enum { O_CAPDEV = 256, O_PLACEMENTS, O_CHANNELS, O_REF, O_RATE, O_LENGTH, O_SAMPLES, O_F1, O_F2,
        O_LEVEL, O_NAME, O_YES, O_RESUME, O_MICCAL, O_PROFILE, O_COMP };
 
-static int parse_channels(const char *s, unsigned *ears)
+int measure_parse_channels(const char *cmd, const char *s, unsigned *ears)
 {
     if (!strcasecmp(s, "L,R"))
         *ears = 0;
@@ -54,7 +54,7 @@ static int parse_channels(const char *s, unsigned *ears)
     else if (!strcasecmp(s, "R"))
         *ears = 2;
     else
-        return hp_cli_fail("measure", "--channels %s: use L,R (left, then right), L or R", s);
+        return hp_cli_fail(cmd, "--channels %s: use L,R (left, then right), L or R", s);
     return 0;
 }
 
@@ -90,7 +90,7 @@ static int parse(int argc, char **argv, measure_opts *o)
             o->placements_given = true;
             break;
         case O_CHANNELS:
-            if (parse_channels(optarg, &o->ears))
+            if (measure_parse_channels("measure", optarg, &o->ears))
                 return HP_EXIT_BAD;
             o->given |= MEASURE_GIVEN_CHANNELS;
             break;

@@ -56,19 +56,6 @@ typedef struct {
     int have_length;
 } verify_args;
 
-static int parse_channels(const char *s, unsigned *ears)
-{
-    if (!strcasecmp(s, "L,R"))
-        *ears = 0;
-    else if (!strcasecmp(s, "L"))
-        *ears = 1;
-    else if (!strcasecmp(s, "R"))
-        *ears = 2;
-    else
-        return hp_cli_fail("verify", "--channels %s: use L,R (left, then right), L or R", s);
-    return 0;
-}
-
 static int whole(const char *opt, const char *text, double lo, double hi, double *v)
 {
     if (!hp_cli_number("verify", opt, text, lo, hi, v))
@@ -99,7 +86,7 @@ static int parse_one(int ch, measure_opts *o, verify_args *a)
             return HP_EXIT_BAD;
         o->placements = (unsigned)v;
         return 0;
-    case O_CHANNELS: return parse_channels(optarg, &o->ears);
+    case O_CHANNELS: return measure_parse_channels("verify", optarg, &o->ears);
     case O_REF:
         if (whole("--ref-channel", optarg, 1, HP_DUPLEX_MAX_CH, &v))
             return HP_EXIT_BAD;

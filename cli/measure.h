@@ -76,6 +76,10 @@ struct measure_ctx {
 /* Set by SIGINT: the stream stops at the next period and the session stays resumable. */
 extern volatile sig_atomic_t hp_measure_interrupted;
 
+/* cmd_measure.c: --channels L,R|L|R into ears (0 both, 1 left only, 2 right only); on
+ * anything else the one-line error for command cmd and HP_EXIT_BAD. */
+int measure_parse_channels(const char *cmd, const char *s, unsigned *ears);
+
 /* measure_stim.c: builds ctx->stim for the session's settings and the playback channels. */
 int measure_stim_build(measure_ctx *m);
 void measure_stim_free(measure_stimulus *s);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include "analyze.h"
 #include "cli.h"
+#include "trace.h"
 #include "sweepest.h"
 #include "sweepmeta.h"
 
@@ -22,7 +23,9 @@ static void *read_thread(void *arg)
 {
     wav_read *r = arg;
     hp_diag_clear(&r->d);
+    hp_trace("read recording: start");
     r->e = hp_audio_read_f(r->path, r->a, &r->d);
+    hp_trace("read recording: done");
     return NULL;
 }
 
@@ -236,7 +239,9 @@ int analyze_load(analyze_job *job)
     int threaded = pthread_create(&reader, NULL, read_thread, &rec) == 0;
     hp_diag d;
     hp_diag_clear(&d);
+    hp_trace("read sweep: start");
     hp_err e = hp_audio_read_f(job->opt.sweep_path, &job->sweep, &d);
+    hp_trace("read sweep: done");
     int rc = 0;
     if (e != HP_OK) {
         /* libsndfile keeps the reason an open failed in one process-wide place, which the
@@ -266,8 +271,10 @@ int analyze_load(analyze_job *job)
     if (!rc && rec.e != HP_OK)
         rc = hp_cli_fail(analyze_cmd(job), "%s: %s", job->opt.rec_path,
                          rec.d.reason[0] ? rec.d.reason : hp_strerror(rec.e));
+    hp_trace("recording in");
     if (!rc)
         rc = check_recording(job);
+    hp_trace("recording checked");
     if (!rc)
         analyze_setup_loaded(job);
     return rc;

@@ -20,6 +20,7 @@
 #include <string.h>
 #include "analyze.h"
 #include "cli.h"
+#include "trace.h"
 #include "deconv.h"
 #include "fft.h"
 #include "outset.h"
@@ -261,6 +262,7 @@ static void reserve_outputs(analyze_job *job, int when_idle)
     pthread_mutex_unlock(&s->lock);
     if (!go)
         return;
+    hp_trace("output files: creating");
     hp_outset *set = hp_outset_new(job->opt.out_dir, NULL);
     char names[ANALYZE_MAX_FILES][32];
     for (size_t k = 0; set && k < job->npaths && !has_failed(s); k++) {
@@ -270,6 +272,7 @@ static void reserve_outputs(analyze_job *job, int when_idle)
     }
     if (set)
         (void)!hp_outset_reserve(set, "summary.json");
+    hp_trace("output files: created");
     pthread_mutex_lock(&s->lock);
     s->out = set;
     pthread_mutex_unlock(&s->lock);
@@ -282,18 +285,25 @@ static void *prepare_thread(void *arg)
 {
     analyze_job *job = arg;
     analyze_setup *s = job->setup;
+    hp_trace("helper: start");
     char *wisdom = hp_cli_wisdom_load();
+    hp_trace("helper: wisdom loaded");
     pthread_mutex_lock(&s->lock);
     while (!s->sweep_ready && !s->stop)
         pthread_cond_wait(&s->changed, &s->lock);
     int go = s->sweep_ready && !s->stop;
     pthread_mutex_unlock(&s->lock);
+    hp_trace("helper: sweep known");
     if (go)
         plan_transforms(job);
+    hp_trace("helper: planned");
     hp_cli_wisdom_save(wisdom);
+    hp_trace("helper: wisdom saved");
     if (go) {
         free_references(job);
+        hp_trace("helper: references done");
         reserve_outputs(job, 0);
+        hp_trace("helper: done");
     }
     return NULL;
 }
@@ -409,6 +419,7 @@ static int run_path(analyze_job *job, double *buf, analyze_path *p, long long on
         o.other_offset[0] = (long long)i->start_frame[other] - (long long)i->start_frame[p->play];
         o.n_other = 1;
     }
+    hp_trace("path: start");
     const hp_audio_f *r = &job->rec;
     for (size_t k = 0; k < r->frames; k++)
         buf[k] = r->data[k * r->channels + p->mic];
@@ -416,20 +427,26 @@ static int run_path(analyze_job *job, double *buf, analyze_path *p, long long on
     /* Each step waits only for what it needs: the plans, then the reference, then the
      * analyzer. The first worker there computes the reference before its own transform, so
      * that the second transforms meanwhile instead of waiting for it afterwards. */
+    hp_trace("path: samples copied");
     if (wait_for(s, &s->dec_ready))
         return HP_EXIT_BAD;
     hp_deconv *dec = s->dec[p->play];
     if (take_reference(job, p->play, 1))
         return HP_EXIT_BAD;
+    hp_trace("path: transform");
     hp_err e = hp_deconv_transform_inplace(dec, buf);
+    hp_trace("path: transformed");
     if (e == HP_OK && take_reference(job, p->play, 0))
         return HP_EXIT_BAD;
     if (e == HP_OK)
         e = hp_deconv_divide_inplace(dec, buf);
+    hp_trace("path: deconvolved");
     if (e == HP_OK && wait_for(s, &s->an_ready))
         return HP_EXIT_BAD;
+    hp_trace("path: analyzer ready");
     if (e == HP_OK)
         e = hp_analyzer_run_inplace(s->an, buf, &o, &p->resp);
+    hp_trace("path: analysed");
     if (e == HP_ENODATA || (e == HP_OK && !p->crosstalk && p->resp.pnr_db < MIN_PNR_DB))
         return fail(s, "%s: no sweep found in channel %u (peak-to-noise %.1f dB)", job->opt.rec_path,
                     p->mic + 1, e == HP_OK ? p->resp.pnr_db : 0.0);

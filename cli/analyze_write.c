@@ -11,6 +11,7 @@
 #include "analyze.h"
 #include "analyze_calib.h"
 #include "cli.h"
+#include "trace.h"
 #include "csv.h"
 #include "json.h"
 #include "outset.h"
@@ -242,7 +243,9 @@ static int write_summary(const analyze_job *job, hp_outset *set, write_error *w)
 int analyze_write(analyze_job *job)
 {
     hp_err e;
+    hp_trace("write: start");
     hp_outset *set = analyze_setup_take_output(job);
+    hp_trace("write: output set");
     if (!set)
         set = hp_outset_new(job->opt.out_dir, &e);
     if (!set)
@@ -259,10 +262,12 @@ int analyze_write(analyze_job *job)
     if (!started)
         self.first = 0;
     write_paths(&self);
+    hp_trace("write: this thread's files");
     if (!failed(&err))
         write_summary(job, set, &err);
     if (started)
         pthread_join(tid, NULL);
+    hp_trace("write: other thread joined");
     int rc = 0;
     if (err.failed)
         rc = hp_cli_fail(analyze_cmd(job), "%s", err.msg);
@@ -271,6 +276,7 @@ int analyze_write(analyze_job *job)
         rc = hp_cli_fail(analyze_cmd(job), "%s%s%s: write failed: %s", job->opt.out_dir, name ? "/" : "",
                          name ? name : "", strerror(errno));
     }
+    hp_trace("write: committed");
     hp_outset_free(set);
     pthread_mutex_destroy(&err.lock);
     return rc;

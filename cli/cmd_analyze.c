@@ -8,6 +8,7 @@
 #include "analyze.h"
 #include "analyze_calib.h"
 #include "cli.h"
+#include "trace.h"
 
 static const char usage[] =
     "usage: hpfr analyze --sweep SWEEP.wav --rec REC.wav -o DIR [options]\n"
@@ -121,8 +122,10 @@ static int run(int argc, char **argv)
                        p->resp.latency_frames, p->resp.pnr_db);
         }
     }
+    hp_trace("analyze: done");
     analyze_calib_free(&job);
     analyze_job_release(&job);
+    hp_trace("analyze: released");
     return rc;
 }
 

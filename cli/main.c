@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "cli.h"
+#include "trace.h"
 #include "version.h"
 
 static const hp_cmd *const commands[] = {
@@ -34,6 +35,7 @@ static void overview(FILE *out)
 
 int main(int argc, char **argv)
 {
+    hp_trace("main");
     /* A file-size limit must turn into a write error (EFBIG) that is reported and cleaned up,
      * not a signal that kills us with temporary files left behind. */
     signal(SIGXFSZ, SIG_IGN);

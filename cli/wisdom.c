@@ -59,6 +59,11 @@ char *hp_cli_wisdom_load(void)
 void hp_cli_wisdom_save(char *loaded)
 {
     char path[4200];
+    /* Nothing planned that the cache did not already hold: exporting would only cost time. */
+    if (loaded && !hp_fft_learned_wisdom()) {
+        free(loaded);
+        return;
+    }
     char *now = hp_fft_export_wisdom();
     /* FFTW exports its wisdom in hash order, not in the order it was imported, so the texts
      * differ even when nothing was learnt. Wisdom only grows within a process: an export as

@@ -103,6 +103,48 @@ static int make_twiddles(hp_fft *f)
     return 1;
 }
 
+/* Set once a plan had to be made without wisdom, so the caller knows whether exporting the
+ * wisdom would add anything to its cache (exporting costs as much as a small transform).
+ * Planning is single-threaded (see fft.h), and so is this flag. */
+static int learned_wisdom;
+
+/* FFTW_ESTIMATE plans, from wisdom when there is some for the problem, noting when there was
+ * none. */
+static fftw_plan plan_c2c(int m, fftw_complex *c, int sign)
+{
+    fftw_plan p = fftw_plan_dft_1d(m, c, c, sign, FFTW_ESTIMATE | FFTW_WISDOM_ONLY);
+    if (!p) {
+        learned_wisdom = 1;
+        p = fftw_plan_dft_1d(m, c, c, sign, FFTW_ESTIMATE);
+    }
+    return p;
+}
+
+static fftw_plan plan_r2c(int n, double *r)
+{
+    fftw_plan p = fftw_plan_dft_r2c_1d(n, r, (fftw_complex *)r, FFTW_ESTIMATE | FFTW_WISDOM_ONLY);
+    if (!p) {
+        learned_wisdom = 1;
+        p = fftw_plan_dft_r2c_1d(n, r, (fftw_complex *)r, FFTW_ESTIMATE);
+    }
+    return p;
+}
+
+static fftw_plan plan_c2r(int n, double *r)
+{
+    fftw_plan p = fftw_plan_dft_c2r_1d(n, (fftw_complex *)r, r, FFTW_ESTIMATE | FFTW_WISDOM_ONLY);
+    if (!p) {
+        learned_wisdom = 1;
+        p = fftw_plan_dft_c2r_1d(n, (fftw_complex *)r, r, FFTW_ESTIMATE);
+    }
+    return p;
+}
+
+int hp_fft_learned_wisdom(void)
+{
+    return learned_wisdom;
+}
+
 hp_fft *hp_fft_new(size_t n, hp_err *err)
 {
     /* FFTW takes int sizes; 2^30 is far beyond any sweep we analyse. */
@@ -124,14 +166,14 @@ hp_fft *hp_fft_new(size_t n, hp_err *err)
     if (is_even(f)) {
         fftw_complex *c = (fftw_complex *)f->rbuf;
         int m = (int)(n / 2);
-        f->fwd = fftw_plan_dft_1d(m, c, c, FFTW_FORWARD, FFTW_ESTIMATE);
+        f->fwd = plan_c2c(m, c, FFTW_FORWARD);
         /* Shares the forward plan's twiddle factors, so it costs next to nothing. */
-        f->inv = f->fwd ? fftw_plan_dft_1d(m, c, c, FFTW_BACKWARD, FFTW_ESTIMATE) : NULL;
+        f->inv = f->fwd ? plan_c2c(m, c, FFTW_BACKWARD) : NULL;
         if (!f->inv || !make_twiddles(f))
             goto nomem;
     } else {
         /* In place; the inverse plan waits for its first use: many users only go forward. */
-        f->fwd = fftw_plan_dft_r2c_1d((int)n, f->rbuf, (fftw_complex *)f->rbuf, FFTW_ESTIMATE);
+        f->fwd = plan_r2c((int)n, f->rbuf);
         if (!f->fwd)
             goto nomem;
     }
@@ -282,8 +324,7 @@ hp_err hp_fft_plan_inverse(hp_fft *f)
 {
     if (!f)
         return HP_EINVAL;
-    if (!f->inv && !(f->inv = fftw_plan_dft_c2r_1d((int)f->n, (fftw_complex *)f->rbuf, f->rbuf,
-                                                   FFTW_ESTIMATE)))
+    if (!f->inv && !(f->inv = plan_c2r((int)f->n, f->rbuf)))
         return HP_ENOMEM;
     return HP_OK;
 }

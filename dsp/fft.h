@@ -58,6 +58,10 @@ size_t hp_fft_good_size(size_t n);
  * MEASURE planning on the interactive path). */
 hp_err hp_fft_import_wisdom(const char *wisdom) HP_WUR;
 
+/* 1 once this process has planned a transform the imported wisdom did not cover: only then
+ * does exporting the wisdom give a cache anything new. */
+int hp_fft_learned_wisdom(void);
+
 /* All wisdom accumulated in this process as a string to cache, or NULL; release with
  * hp_fft_wisdom_free. */
 char *hp_fft_export_wisdom(void) HP_WUR;

@@ -56,6 +56,7 @@ typedef struct {
     size_t npaths;
     struct analyze_calib *calib;  /* NULL unless calibration options were given */
     analyze_setup *setup;       /* internal: started by analyze_load, used by analyze_run_paths */
+    int sweep_known;            /* internal: info and grid were set from the sweep's header */
 } analyze_job;
 
 /* The command name for a job's messages. */
@@ -80,10 +81,17 @@ int analyze_write(analyze_job *job);
 void analyze_job_release(analyze_job *job);
 
 /* Internal to analyze_load and analyze_job_release (analyze_paths.c): start the helper thread
- * that prepares the analysis, let it plan once the sweep and grid are known (0 or exit code
- * for both), mark the loading complete, and wait for and free what was prepared. */
+ * that prepares the analysis; let it plan once the sweep's parameters and the grid are known
+ * (0 or exit code; quiet: from the sweep's header, print nothing and return -1 on failure);
+ * tell it that the sweep's samples are read, or that the sweep will not be known (exactly one
+ * of the two, always, before waiting for the recording's reader); mark the loading complete;
+ * and wait for and free what was prepared. analyze_setup_wait_sweep (for the reader thread)
+ * waits until the sweep is known (1) or will not be (0). */
 int analyze_setup_start(analyze_job *job);
-int analyze_setup_sweep(analyze_job *job);
+int analyze_setup_sweep(analyze_job *job, int quiet);
+void analyze_setup_sweep_read(analyze_job *job);
+void analyze_setup_sweep_failed(analyze_job *job);
+int analyze_setup_wait_sweep(analyze_job *job);
 void analyze_setup_loaded(analyze_job *job);
 void analyze_setup_release(analyze_job *job);
 

@@ -11,21 +11,38 @@
 #include "sweepest.h"
 #include "sweepmeta.h"
 
-/* The recording is read on a thread of its own while the sweep is read and planned for. */
+/* What check_recording needs from the samples: the levels of every channel and the sweep
+ * rate the first microphone heard. Measuring is silent; check_recording decides and speaks. */
 typedef struct {
-    const char *path;
+    int done;
+    channel_stats *stats;
+    int est_ok;
+    hp_sweep_estimate_result est;
+} rec_measures;
+
+/* The recording is read on a thread of its own while the sweep is read and planned for; once
+ * both are known the thread measures it too, so that the main thread finds that work done. */
+typedef struct {
+    analyze_job *job;
     hp_audio_f *a;
     hp_diag d;
     hp_err e;
+    rec_measures m;
 } wav_read;
+
+static void measure_recording(const analyze_job *job, rec_measures *m);
 
 static void *read_thread(void *arg)
 {
     wav_read *r = arg;
     hp_diag_clear(&r->d);
     hp_trace("read recording: start");
-    r->e = hp_audio_read_f(r->path, r->a, &r->d);
+    r->e = hp_audio_read_f(r->job->opt.rec_path, r->a, &r->d);
     hp_trace("read recording: done");
+    if (r->e == HP_OK && analyze_setup_wait_sweep(r->job)) {
+        measure_recording(r->job, &r->m);
+        hp_trace("read recording: measured");
+    }
     return NULL;
 }
 
@@ -52,16 +69,20 @@ static int estimate_info(analyze_job *job)
     return 0;
 }
 
-static int sweep_info(analyze_job *job)
+/* The sweep's parameters into job->info from s (the sweep file). quiet: from the header alone,
+ * before the samples are read: gives up (-1, nothing printed) on whatever needs the samples
+ * (no hpfr metadata) or is an error; the full read then does it again and reports it. */
+static int sweep_info(analyze_job *job, const hp_audio_f *s, int quiet)
 {
-    const hp_audio_f *s = &job->sweep;
     hp_sweep_info *i = &job->info;
     if (s->channels > 2)
-        return hp_cli_fail(analyze_cmd(job), "%s: %u channels; a sweep has 1, or 2 for left then right",
-                           job->opt.sweep_path, s->channels);
+        return quiet ? -1 : hp_cli_fail(analyze_cmd(job), "%s: %u channels; a sweep has 1, or 2 for left then right",
+                                        job->opt.sweep_path, s->channels);
     job->info_source = "metadata";
     if (!s->comment || hp_sweepmeta_parse(s->comment, i) != HP_OK ||
         i->rate_hz != s->rate_hz || i->total_frames != s->frames || i->channels != s->channels) {
+        if (quiet)
+            return -1;
         int rc = estimate_info(job);
         if (rc)
             return rc;
@@ -76,13 +97,13 @@ static int sweep_info(analyze_job *job)
         if (job->opt.f2_hz > 0)
             i->f2_hz = job->opt.f2_hz;
         if (!(i->f1_hz < i->f2_hz))
-            return hp_cli_fail(analyze_cmd(job), "--f1 %g must be below --f2 %g", i->f1_hz, i->f2_hz);
+            return quiet ? -1 : hp_cli_fail(analyze_cmd(job), "--f1 %g must be below --f2 %g", i->f1_hz, i->f2_hz);
         i->rate_const_s = i->duration_s / log(i->f2_hz / i->f1_hz);
         job->info_source = "options";
     }
     if (i->f2_hz > s->rate_hz / 2)
-        return hp_cli_fail(analyze_cmd(job), "--f2 %g is above the Nyquist frequency of %s (%g Hz)",
-                           i->f2_hz, job->opt.sweep_path, s->rate_hz / 2);
+        return quiet ? -1 : hp_cli_fail(analyze_cmd(job), "--f2 %g is above the Nyquist frequency of %s (%g Hz)",
+                                        i->f2_hz, job->opt.sweep_path, s->rate_hz / 2);
     return 0;
 }
 
@@ -154,30 +175,49 @@ static void channel_levels(const analyze_job *job, channel_stats *st)
     }
 }
 
-/* A recording of some other sweep deconvolves into a long chirp whose peak can look like a
- * response. The recorded sweep keeps its rate through the headphone, so compare it: when the
- * recording's own estimate is reliable and disagrees, it is the wrong file. */
-static int check_sweep_rate(analyze_job *job, unsigned mic)
+/* The first microphone channel: the sweep rate is measured there. */
+static unsigned first_mic(const analyze_job *job)
+{
+    return job->opt.ref_channel == 1 ? 1 : 0;
+}
+
+/* The recording's levels and the sweep rate its first microphone heard, into m (m->done when
+ * measured; out of memory leaves it undone for check_recording to meet again). */
+static void measure_recording(const analyze_job *job, rec_measures *m)
 {
     const hp_audio_f *r = &job->rec;
     const hp_sweep_info *i = &job->info;
+    if (!(m->stats = calloc(r->channels, sizeof *m->stats)))
+        return;
+    channel_levels(job, m->stats);
+    m->est_ok = 0;
+    unsigned mic = first_mic(job);
     size_t lo = i->start_frame[0], n = i->sweep_frames + (size_t)(0.5 * r->rate_hz);
-    if (lo >= r->frames)
-        return 0;
-    if (n > r->frames - lo)
-        n = r->frames - lo;
-    hp_sweep_estimate_result est;
-    if (hp_sweep_estimate_f(r->data + lo * r->channels + mic, n, r->channels, r->rate_hz, &est) ==
-            HP_OK &&
-        fabs(est.rate_const_s / i->rate_const_s - 1) > 0.1)
+    if (mic < r->channels && lo < r->frames) {
+        if (n > r->frames - lo)
+            n = r->frames - lo;
+        m->est_ok = hp_sweep_estimate_f(r->data + lo * r->channels + mic, n, r->channels,
+                                        r->rate_hz, &m->est) == HP_OK;
+    }
+    m->done = 1;
+}
+
+/* A recording of some other sweep deconvolves into a long chirp whose peak can look like a
+ * response. The recorded sweep keeps its rate through the headphone, so compare it: when the
+ * recording's own estimate is reliable and disagrees, it is the wrong file. */
+static int check_sweep_rate(analyze_job *job, const rec_measures *m)
+{
+    const hp_sweep_info *i = &job->info;
+    if (m->est_ok && fabs(m->est.rate_const_s / i->rate_const_s - 1) > 0.1)
         return hp_cli_fail(analyze_cmd(job), "%s: no sweep of %s found: channel %u holds a sweep with "
                            "L = %.3f s, the sweep file has L = %.3f s (wrong file?)",
-                           job->opt.rec_path, job->opt.sweep_path, mic + 1, est.rate_const_s,
-                           i->rate_const_s);
+                           job->opt.rec_path, job->opt.sweep_path, first_mic(job) + 1,
+                           m->est.rate_const_s, i->rate_const_s);
     return 0;
 }
 
-static int check_recording(analyze_job *job)
+/* m: the recording measured already (by the reader thread), or NULL. */
+static int check_recording(analyze_job *job, rec_measures *m)
 {
     const hp_audio_f *r = &job->rec, *s = &job->sweep;
     const char *rp = job->opt.rec_path;
@@ -203,11 +243,19 @@ static int check_recording(analyze_job *job)
                            "microphone channel; two are needed", rp);
     if (mics > MAX_PATHS / 2)
         return hp_cli_fail(analyze_cmd(job), "%s: %u channels is more than hpfr analyses at once", rp, mics);
-    job->stats = calloc(r->channels, sizeof *job->stats);
+    rec_measures here = {0};
+    if (!m || !m->done) {
+        free(m ? m->stats : NULL);
+        if (m)
+            m->stats = NULL;
+        m = &here;
+        measure_recording(job, m);
+    }
+    job->stats = m->stats;
+    m->stats = NULL;
     if (!job->stats)
         return hp_cli_fail(analyze_cmd(job), "out of memory");
     int clipped = 0;
-    channel_levels(job, job->stats);
     for (unsigned c = 0; c < r->channels; c++) {
         if (job->stats[c].clip_count) {
             hp_cli_warn(analyze_cmd(job), "%s: channel %u clips: %zu samples at full scale (peak %.2f dBFS)",
@@ -218,15 +266,25 @@ static int check_recording(analyze_job *job)
     if (clipped && !job->opt.allow_clipping)
         return hp_cli_fail(analyze_cmd(job), "%s: the recording clips; lower the level and measure again, "
                            "or pass --allow-clipping", rp);
-    unsigned first_mic = job->opt.ref_channel == 1 ? 1 : 0;
-    return check_sweep_rate(job, first_mic);
+    return check_sweep_rate(job, m);
 }
 
-static int grid(analyze_job *job)
+static int grid(analyze_job *job, int quiet)
 {
     hp_err e = job->opt.grid_autoeq ? hp_grid_autoeq(&job->grid)
                                     : hp_grid_log(20, fmin(20000, job->info.rate_hz / 2), 48, &job->grid);
-    return e == HP_OK ? 0 : hp_cli_fail(analyze_cmd(job), "out of memory");
+    if (e == HP_OK)
+        return 0;
+    return quiet ? -1 : hp_cli_fail(analyze_cmd(job), "out of memory");
+}
+
+/* Called by the sweep's read once its header is known: with hpfr metadata that is all the
+ * planning needs, so the helper starts planning while the samples are still being read. */
+static void sweep_header(const hp_audio_f *head, void *user)
+{
+    analyze_job *job = user;
+    if (sweep_info(job, head, 1) == 0 && grid(job, 1) == 0 && analyze_setup_sweep(job, 1) == 0)
+        job->sweep_known = 1;
 }
 
 int analyze_load(analyze_job *job)
@@ -234,36 +292,44 @@ int analyze_load(analyze_job *job)
     /* The helper starts at once: it loads the FFTW wisdom while the files are read. */
     if (analyze_setup_start(job))
         return HP_EXIT_BAD;
-    wav_read rec = {job->opt.rec_path, &job->rec, {0}, HP_OK};
+    wav_read rec = {job, &job->rec, {0}, HP_OK, {0}};
     pthread_t reader;
     int threaded = pthread_create(&reader, NULL, read_thread, &rec) == 0;
     hp_diag d;
     hp_diag_clear(&d);
     hp_trace("read sweep: start");
-    hp_err e = hp_audio_read_f(job->opt.sweep_path, &job->sweep, &d);
+    hp_err e = hp_audio_read_f_early(job->opt.sweep_path, &job->sweep, &d, sweep_header, job);
     hp_trace("read sweep: done");
     int rc = 0;
     if (e != HP_OK) {
         /* libsndfile keeps the reason an open failed in one process-wide place, which the
          * other read may have overwritten: read the sweep again for its own reason. */
+        analyze_setup_sweep_failed(job);
         if (threaded)
             pthread_join(reader, NULL);
         threaded = 0;
         if (e == HP_EFORMAT) {
             hp_diag_clear(&d);
+            hp_audio_f_release(&job->sweep);
             e = hp_audio_read_f(job->opt.sweep_path, &job->sweep, &d);
         }
         rc = hp_cli_fail(analyze_cmd(job), "%s: %s", job->opt.sweep_path,
                          d.reason[0] ? d.reason : hp_strerror(e));
     }
-    if (!rc)
-        rc = sweep_info(job);
-    if (!rc)
-        rc = grid(job);
-    /* Planning and the sweep's spectrum only need the sweep: they proceed while the
-     * recording is read and checked. */
-    if (!rc)
-        rc = analyze_setup_sweep(job);
+    /* Without metadata the sweep's parameters come from its samples, known only now. Planning
+     * and the sweep's spectrum only need the sweep: they proceed while the recording is read
+     * and checked. */
+    if (!rc && !job->sweep_known) {
+        rc = sweep_info(job, &job->sweep, 0);
+        if (!rc)
+            rc = grid(job, 0);
+        if (!rc)
+            rc = analyze_setup_sweep(job, 0);
+    }
+    if (rc)
+        analyze_setup_sweep_failed(job);
+    else
+        analyze_setup_sweep_read(job);
     if (threaded)
         pthread_join(reader, NULL);
     else if (!rc)
@@ -273,7 +339,8 @@ int analyze_load(analyze_job *job)
                          rec.d.reason[0] ? rec.d.reason : hp_strerror(rec.e));
     hp_trace("recording in");
     if (!rc)
-        rc = check_recording(job);
+        rc = check_recording(job, &rec.m);
+    free(rec.m.stats);
     hp_trace("recording checked");
     if (!rc)
         analyze_setup_loaded(job);
@@ -284,13 +351,17 @@ int analyze_load_audio(analyze_job *job)
 {
     if (analyze_setup_start(job))
         return HP_EXIT_BAD;
-    int rc = sweep_info(job);
+    int rc = sweep_info(job, &job->sweep, 0);
     if (!rc)
-        rc = grid(job);
+        rc = grid(job, 0);
     if (!rc)
-        rc = analyze_setup_sweep(job);
+        rc = analyze_setup_sweep(job, 0);
+    if (rc)
+        analyze_setup_sweep_failed(job);
+    else
+        analyze_setup_sweep_read(job);
     if (!rc)
-        rc = check_recording(job);
+        rc = check_recording(job, NULL);
     if (!rc)
         analyze_setup_loaded(job);
     return rc;

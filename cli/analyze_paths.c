@@ -46,6 +46,8 @@ struct analyze_setup {
     pthread_mutex_t lock;
     pthread_cond_t changed;
     int sweep_ready;          /* job->info, job->grid and nfft are set: planning may start */
+    int sweep_read;           /* job->sweep holds the samples: its spectrum may be computed */
+    int sweep_failed;         /* the sweep will not be known (the load failed) */
     int dec_ready, an_ready;  /* planned (or planning failed: see failed) */
     int ref_state[2];
     int paths_known;          /* job->paths is set: the output files' names are known */
@@ -112,9 +114,10 @@ static int wait_for(analyze_setup *s, const int *flag)
     return bad ? HP_EXIT_BAD : 0;
 }
 
+/* Before the sweep's samples are read, job->info.total_frames already holds their count. */
 static size_t deconv_size(const analyze_job *job, size_t rec_frames)
 {
-    size_t n = job->sweep.frames > rec_frames ? job->sweep.frames : rec_frames;
+    size_t n = job->info.total_frames > rec_frames ? job->info.total_frames : rec_frames;
     return hp_fft_good_size(n);
 }
 
@@ -226,11 +229,17 @@ static void plan_transforms(analyze_job *job)
 }
 
 /* Unless the reference is a channel of the recording (which may not be read yet), sets the
- * reference spectra nobody has claimed yet. */
+ * reference spectra nobody has claimed yet, once the sweep's samples are read (planning may
+ * have started from its header). */
 static void free_references(analyze_job *job)
 {
     analyze_setup *s = job->setup;
-    for (unsigned c = 0; c < job->info.channels && !has_failed(s) && !job->opt.ref_channel; c++)
+    pthread_mutex_lock(&s->lock);
+    while (!s->sweep_read && !s->sweep_failed && !s->failed && !s->stop)
+        pthread_cond_wait(&s->changed, &s->lock);
+    int go = s->sweep_read && !s->stop;
+    pthread_mutex_unlock(&s->lock);
+    for (unsigned c = 0; go && c < job->info.channels && !has_failed(s) && !job->opt.ref_channel; c++)
         take_reference(job, c, 1);
 }
 
@@ -289,7 +298,7 @@ static void *prepare_thread(void *arg)
     char *wisdom = hp_cli_wisdom_load();
     hp_trace("helper: wisdom loaded");
     pthread_mutex_lock(&s->lock);
-    while (!s->sweep_ready && !s->stop)
+    while (!s->sweep_ready && !s->sweep_failed && !s->stop)
         pthread_cond_wait(&s->changed, &s->lock);
     int go = s->sweep_ready && !s->stop;
     pthread_mutex_unlock(&s->lock);
@@ -321,14 +330,35 @@ int analyze_setup_start(analyze_job *job)
     return 0;
 }
 
-int analyze_setup_sweep(analyze_job *job)
+int analyze_setup_sweep(analyze_job *job, int quiet)
 {
     analyze_setup *s = job->setup;
     s->nfft = deconv_size(job, 0);
     if (!s->nfft)
-        return hp_cli_fail(analyze_cmd(job), "%s: too long", job->opt.sweep_path);
+        return quiet ? -1 : hp_cli_fail(analyze_cmd(job), "%s: too long", job->opt.sweep_path);
     announce(s, &s->sweep_ready);
     return 0;
+}
+
+void analyze_setup_sweep_read(analyze_job *job)
+{
+    announce(job->setup, &job->setup->sweep_read);
+}
+
+void analyze_setup_sweep_failed(analyze_job *job)
+{
+    announce(job->setup, &job->setup->sweep_failed);
+}
+
+int analyze_setup_wait_sweep(analyze_job *job)
+{
+    analyze_setup *s = job->setup;
+    pthread_mutex_lock(&s->lock);
+    while (!s->sweep_ready && !s->sweep_failed && !s->failed && !s->stop)
+        pthread_cond_wait(&s->changed, &s->lock);
+    int known = s->sweep_ready;
+    pthread_mutex_unlock(&s->lock);
+    return known;
 }
 
 void analyze_setup_loaded(analyze_job *job)

@@ -339,8 +339,14 @@ static hp_err check_truncation(SNDFILE *sf, hp_diag *d)
 
 /* Everything after a successful open of a file of `size` bytes: validate, read samples and
  * the comment. Whatever was allocated is left in *b and *comment, also on error. */
+/* Whom read_open tells about the header before the samples are read (hp_audio_read_f_early). */
+typedef struct {
+    hp_audio_header_fn fn;
+    void *user;
+} header_hook;
+
 static hp_err read_open(SNDFILE *sf, const SF_INFO *info, long long size, sbuf *b,
-                        double *rate_hz, char **comment, hp_diag *d)
+                        double *rate_hz, char **comment, const header_hook *hook, hp_diag *d)
 {
     hp_err err = check_truncation(sf, d);
     if (err == HP_OK)
@@ -352,9 +358,15 @@ static hp_err read_open(SNDFILE *sf, const SF_INFO *info, long long size, sbuf *
     size_t bps = bytes_per_sample(info->format);
     int sure = bps && info->frames > 0 &&
                (unsigned long long)info->frames <= (unsigned long long)size / bps / b->channels;
+    const char *c = sf_get_string(sf, SF_STR_COMMENT);
+    if (hook && hook->fn && info->frames > 0 && info->frames != SF_COUNT_MAX) {
+        /* read_frames returns exactly the claimed count or fails */
+        hp_audio_f head = {*rate_hz, (size_t)info->frames, b->channels, NULL,
+                           (char *)(uintptr_t)(c && c[0] ? c : NULL)};
+        hook->fn(&head, hook->user);
+    }
     if ((err = read_frames(sf, info->frames, sure, b, d)) != HP_OK)
         return err;
-    const char *c = sf_get_string(sf, SF_STR_COMMENT);
     if (c && c[0] && !(*comment = strdup(c))) {
         hp_diag_set(d, "out of memory");
         return HP_ENOMEM;
@@ -391,7 +403,7 @@ static hp_err read_mem(const void *buf, size_t len, sbuf *b, double *rate_hz, ch
         sf_reason(diag, NULL);
         return HP_EFORMAT;
     }
-    err = read_open(sf, &info, (long long)len, b, rate_hz, comment, diag);
+    err = read_open(sf, &info, (long long)len, b, rate_hz, comment, NULL, diag);
     sf_close(sf);
     return err;
 }
@@ -429,7 +441,8 @@ hp_err hp_audio_read_mem_f(const void *buf, size_t len, hp_audio_f *out, hp_diag
 }
 
 /* Opens path and reads it into b (never letting libsndfile guess a headerless format). */
-static hp_err read_path(const char *path, sbuf *b, double *rate_hz, char **comment, hp_diag *diag)
+static hp_err read_path(const char *path, sbuf *b, double *rate_hz, char **comment,
+                        const header_hook *hook, hp_diag *diag)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
@@ -461,7 +474,7 @@ static hp_err read_path(const char *path, sbuf *b, double *rate_hz, char **comme
         err = HP_EFORMAT;
     } else {
         err = read_open(sf, &info, S_ISREG(st.st_mode) ? (long long)st.st_size : 0, b, rate_hz,
-                        comment, diag);
+                        comment, hook, diag);
         sf_close(sf);
     }
     close(fd);
@@ -474,7 +487,7 @@ hp_err hp_audio_read(const char *path, hp_audio *out, hp_diag *diag)
     if (!path || !out)
         return HP_EINVAL;
     sbuf b = {0, NULL, 0, 0};
-    hp_err err = read_path(path, &b, &out->rate_hz, &out->comment, diag);
+    hp_err err = read_path(path, &b, &out->rate_hz, &out->comment, NULL, diag);
     out->data = b.data;
     out->frames = b.frames;
     out->channels = b.channels;
@@ -485,13 +498,20 @@ hp_err hp_audio_read(const char *path, hp_audio *out, hp_diag *diag)
 
 hp_err hp_audio_read_f(const char *path, hp_audio_f *out, hp_diag *diag)
 {
+    return hp_audio_read_f_early(path, out, diag, NULL, NULL);
+}
+
+hp_err hp_audio_read_f_early(const char *path, hp_audio_f *out, hp_diag *diag,
+                             hp_audio_header_fn header, void *user)
+{
     if (out)
         memset(out, 0, sizeof *out);
     hp_diag_clear(diag);
     if (!path || !out)
         return HP_EINVAL;
     sbuf b = {1, NULL, 0, 0};
-    hp_err err = read_path(path, &b, &out->rate_hz, &out->comment, diag);
+    header_hook hook = {header, user};
+    hp_err err = read_path(path, &b, &out->rate_hz, &out->comment, &hook, diag);
     out->data = b.data;
     out->frames = b.frames;
     out->channels = b.channels;

@@ -59,6 +59,17 @@ typedef struct {
  * sample beyond float range reads as infinite, HP_EPARSE). Release with hp_audio_f_release. */
 hp_err hp_audio_read_f(const char *path, hp_audio_f *out, hp_diag *diag) HP_WUR;
 
+/* Called by hp_audio_read_f_early once the header is read and checked, before the samples
+ * are: `header` holds the rate, the channel count, the comment and the frame count the header
+ * claims (data is NULL). A read that then succeeds returns exactly that many frames. Not called
+ * when the length is unknown until the end (a pipe). */
+typedef void (*hp_audio_header_fn)(const hp_audio_f *header, void *user);
+
+/* hp_audio_read_f that tells `header` (when not NULL) what the file holds before reading its
+ * samples, so that work depending only on the format can start meanwhile. */
+hp_err hp_audio_read_f_early(const char *path, hp_audio_f *out, hp_diag *diag,
+                             hp_audio_header_fn header, void *user) HP_WUR;
+
 /* hp_audio_read_mem into floats. */
 hp_err hp_audio_read_mem_f(const void *buf, size_t len, hp_audio_f *out, hp_diag *diag) HP_WUR;
 

@@ -22,6 +22,19 @@ CC ?= cc
 PKGS := fftw3 sndfile alsa samplerate gsl nlopt
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# The hpfr binary links FFTW and GSL from their static archives when those are installed
+# (Debian's -dev packages ship them): a run-once `hpfr analyze` of a short sweep then spends
+# about 0.3 ms less loading shared libraries, a tenth of its fixed cost (`hpfr --version`:
+# 1.46 against 1.72 ms here). Tests, the fault-injection build and the ALSA plugin link
+# everything dynamically.
+STATIC_NAMES := fftw3 gsl gslcblas
+STATIC_DIR := $(shell pkg-config --variable=libdir fftw3 2>/dev/null)
+STATIC_FOUND := $(foreach l,$(STATIC_NAMES),$(if $(wildcard $(STATIC_DIR)/lib$(l).a),$(l)))
+ifeq ($(sort $(STATIC_FOUND)),$(sort $(STATIC_NAMES)))
+HPFR_LIBS := -Wl,-Bstatic $(STATIC_NAMES:%=-l%) -Wl,-Bdynamic $(filter-out $(STATIC_NAMES:%=-l%),$(PKG_LIBS))
+else
+HPFR_LIBS := $(PKG_LIBS)
+endif
 
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wdouble-promotion -Wvla
 ifeq ($(WERROR),1)
@@ -79,7 +92,7 @@ $(LIBIO): $(IO_OBJ)
 	ar rcs $@ $^
 
 $(HPFR): $(CLI_OBJ) $(LIBIO) $(LIBDSP)
-	$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJ) $(LIBIO) $(LIBDSP) $(PKG_LIBS) -lm
+	$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJ) $(LIBIO) $(LIBDSP) $(HPFR_LIBS) -lm
 
 $(O)/tests/%: tests/%.c $(LIBIO) $(LIBDSP)
 	@mkdir -p $(@D)

@@ -39,6 +39,7 @@ typedef struct {
     unsigned mic;               /* recording channel (0-based) */
     unsigned play;              /* sweep channel (0-based) */
     hp_response resp;
+    int irs_written;            /* its ir*.wav are in the output set already */
 } analyze_path;
 
 /* Transforms, analyzer and reference spectra, prepared on a helper thread while analyze_load
@@ -100,5 +101,11 @@ void analyze_setup_release(analyze_job *job);
 struct hp_outset *analyze_setup_take_output(analyze_job *job);
 #define ANALYZE_MAX_FILES 8
 size_t analyze_output_names(const analyze_path *p, char names[][32]);
+
+/* Internal to analyze_run_paths: writes the impulse responses of an analysed path (which
+ * calibration leaves alone) into set at once, so that writing overlaps the analysis of the
+ * other paths; analyze_write then skips them. 0, or 1 with the message in why. */
+int analyze_write_irs(const analyze_job *job, struct hp_outset *set, analyze_path *p, char *why,
+                      size_t len);
 
 #endif

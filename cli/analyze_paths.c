@@ -545,6 +545,24 @@ static void plan_paths(analyze_job *job)
     }
 }
 
+/* Once a direct path is analysed, its impulse responses go into the output set, if that is
+ * made already (else analyze_write writes them with the rest): the first worker to finish
+ * writes while the other still analyses. */
+static int write_early(analyze_job *job, analyze_path *p)
+{
+    analyze_setup *s = job->setup;
+    pthread_mutex_lock(&s->lock);
+    hp_outset *set = s->out;
+    pthread_mutex_unlock(&s->lock);
+    char why[sizeof s->msg];
+    if (p->crosstalk || !set || has_failed(s))
+        return 0;
+    if (analyze_write_irs(job, set, p, why, sizeof why))
+        return fail(s, "%s", why);
+    hp_trace("path: impulse responses written");
+    return 0;
+}
+
 static void *work(void *arg)
 {
     worker *wk = arg;
@@ -554,13 +572,17 @@ static void *work(void *arg)
         /* The direct path, then its crosstalk path windowed where the direct path starts. */
         analyze_path *direct = &job->paths[wk->first], *xt = &job->paths[wk->first + 1];
         wk->rc = run_path(job, wk->buf, direct, -1);
-        if (!wk->rc)
         if (!wk->rc && wk->first + 1 < job->npaths && xt->crosstalk)
             wk->rc = run_path(job, wk->buf, xt, (long long)direct->resp.latency_frames);
+        if (!wk->rc)
+            wk->rc = write_early(job, direct);
         return NULL;
     }
-    for (size_t k = wk->first; k < job->npaths && !wk->rc; k += wk->stride)
+    for (size_t k = wk->first; k < job->npaths && !wk->rc; k += wk->stride) {
         wk->rc = run_path(job, wk->buf, &job->paths[k], -1);
+        if (!wk->rc)
+            wk->rc = write_early(job, &job->paths[k]);
+    }
     return NULL;
 }
 

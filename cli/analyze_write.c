@@ -71,6 +71,39 @@ static int write_wav(hp_outset *set, write_error *w, const char *name, const dou
     return 0;
 }
 
+/* The linear and harmonic impulse responses of p (ir*.wav). */
+static int write_irs(const analyze_job *job, hp_outset *set, write_error *w, const analyze_path *p)
+{
+    const hp_response *r = &p->resp;
+    char name[64];
+    snprintf(name, sizeof name, "ir%s.wav", p->name);
+    if (write_wav(set, w, name, r->ir, r->ir_len, job->info.rate_hz))
+        return HP_EXIT_BAD;
+    for (unsigned n = 2; n <= HP_MAX_HARMONIC; n++) {
+        if (!r->hir[n - 2])
+            continue;
+        snprintf(name, sizeof name, "ir-h%u%s.wav", n, p->name);
+        if (write_wav(set, w, name, r->hir[n - 2], r->hir_len[n - 2], job->info.rate_hz))
+            return HP_EXIT_BAD;
+    }
+    return 0;
+}
+
+int analyze_write_irs(const analyze_job *job, hp_outset *set, analyze_path *p, char *why,
+                      size_t len)
+{
+    write_error err;
+    memset(&err, 0, sizeof err);
+    pthread_mutex_init(&err.lock, NULL);
+    int rc = write_irs(job, set, &err, p);
+    if (rc)
+        snprintf(why, len, "%s", err.msg);
+    else
+        p->irs_written = 1;
+    pthread_mutex_destroy(&err.lock);
+    return rc;
+}
+
 static int write_path(const analyze_job *job, hp_outset *set, write_error *w, const analyze_path *p)
 {
     const hp_response *r = &p->resp;
@@ -94,17 +127,7 @@ static int write_path(const analyze_job *job, hp_outset *set, write_error *w, co
     if (write_csv(set, w, name, "frequency,thd_percent,thd_db,h2_db,h3_db,h4_db,h5_db", thd, 7,
                   r->n, dec_thd))
         return HP_EXIT_BAD;
-    snprintf(name, sizeof name, "ir%s.wav", p->name);
-    if (write_wav(set, w, name, r->ir, r->ir_len, job->info.rate_hz))
-        return HP_EXIT_BAD;
-    for (unsigned n = 2; n <= HP_MAX_HARMONIC; n++) {
-        if (!r->hir[n - 2])
-            continue;
-        snprintf(name, sizeof name, "ir-h%u%s.wav", n, p->name);
-        if (write_wav(set, w, name, r->hir[n - 2], r->hir_len[n - 2], job->info.rate_hz))
-            return HP_EXIT_BAD;
-    }
-    return 0;
+    return p->irs_written ? 0 : write_irs(job, set, w, p);
 }
 
 size_t analyze_output_names(const analyze_path *p, char names[][32])

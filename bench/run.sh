@@ -14,6 +14,13 @@
 #   lsconv_1ch_2^K_ms            DRC's lsconv deconvolving one channel of a glsweep sweep of the
 #                                same duration and file length, median wall time, as above
 #   analyze_vs_lsconv_2^K_ratio  the two times divided (target <= 1.0)
+#   ..._ramfs                    the same three figures with both programs reading and
+#                                writing on a RAM file system (/dev/shm), when the work
+#                                directory is on a disk: a disk adds the cost of creating,
+#                                replacing and syncing files, and hpfr writes 15 files (each
+#                                fsynced before it is renamed into place) where lsconv writes
+#                                one. On this machine's ext4 (mounted with discard, without a
+#                                journal) that is about 2 ms of a 2^16 analyze.
 # Targets (issue 2): ratio <= 1.0 at every length, peak RSS <= 128 MiB at 2^20.
 #
 # EQ fit (issue 5), by bench/eqfit on tests/data/autoeq-dev (HPFR_AUTOEQ_DEV), scored as
@@ -31,8 +38,10 @@ set -eu
 : "${HPFR:?set HPFR to the hpfr binary}"
 : "${O:?set O to the build directory}"
 RATE=48000
-# Timed process runs per figure (after one warm-up run) are 15, 9 and 5 for 2^16, 2^18 and
-# 2^20: the short ones scatter more. BENCH_RUNS and BENCH_DECONV_RUNS override the counts.
+# Timed process runs per figure (after one warm-up run) are 41, 15 and 7 for 2^16, 2^18 and
+# 2^20: the short ones scatter more (a 2^16 analyze takes about 11 ms, and the scheduling of
+# its threads moves that by a millisecond either way). BENCH_RUNS and BENCH_DECONV_RUNS
+# override the counts.
 DECONV_RUNS=${BENCH_DECONV_RUNS:-15}
 TIMECMD=$O/bench/timecmd
 DECONV=$O/bench/deconv
@@ -67,7 +76,14 @@ for t in glsweep lsconv sox; do
 done
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/hpfr-bench.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
+# A RAM file system for the second set of process figures, unless the work directory is on
+# one already.
+ram=
+if [ -d /dev/shm ] && [ "$(stat -f -c %T /dev/shm 2>/dev/null)" = tmpfs ] &&
+    [ "$(stat -f -c %T "$tmp" 2>/dev/null)" != tmpfs ]; then
+    ram=$(mktemp -d /dev/shm/hpfr-bench.XXXXXX) || ram=
+fi
+trap 'rm -rf "$tmp" ${ram:+"$ram"}' EXIT
 trap 'exit 130' INT TERM HUP
 # hpfr caches FFTW wisdom between runs; keep the bench's own cache (primed by each warm-up
 # run) out of the user's.
@@ -84,7 +100,7 @@ fi
 start=$(date +%s)
 for k in 16 18 20; do
     n=$((1 << k))
-    case $k in 16) runs=15 ;; 18) runs=9 ;; *) runs=5 ;; esac
+    case $k in 16) runs=41 ;; 18) runs=15 ;; *) runs=7 ;; esac
     runs=${BENCH_RUNS:-$runs}
     note "2^$k samples: deconvolution"
     r=$("$DECONV" "$n" "$DECONV_RUNS") || { note "2^$k: bench/deconv failed"; exit 1; }
@@ -135,6 +151,20 @@ EOF
     [ -s "$tmp/imp.pcm" ] || { note "lsconv wrote no impulse response"; exit 1; }
     fig "lsconv_1ch_2^${k}_ms" "$(calc %.1f "$ls")" ms
     fig "analyze_vs_lsconv_2^${k}_ratio" "$(calc %.2f "$ana / $ls")" ratio
+    if [ -n "$ram" ]; then
+        note "2^$k: both again on a RAM file system ($ram)"
+        cp "$tmp/s.wav" "$tmp/r.wav" "$tmp/gr.pcm" "$tmp/gi.pcm" "$ram/"
+        r=$("$TIMECMD" "$runs" "$HPFR" analyze --sweep "$ram/s.wav" --rec "$ram/r.wav" -o "$ram/out") ||
+            { note "2^$k: hpfr analyze failed on $ram"; exit 1; }
+        ana_ram=${r%% *}
+        r=$("$TIMECMD" "$runs" lsconv "$ram/gr.pcm" "$ram/gi.pcm" "$ram/imp.pcm") ||
+            { note "2^$k: lsconv failed on $ram"; exit 1; }
+        ls_ram=${r%% *}
+        fig "analyze_2ch_2^${k}_ms_ramfs" "$(calc %.1f "$ana_ram")" ms
+        fig "lsconv_1ch_2^${k}_ms_ramfs" "$(calc %.1f "$ls_ram")" ms
+        fig "analyze_vs_lsconv_2^${k}_ratio_ramfs" "$(calc %.2f "$ana_ram / $ls_ram")" ratio
+        rm -rf "${ram:?}"/*
+    fi
     rm -rf "$tmp/out" "$tmp"/*.wav "$tmp"/*.pcm
 done
 # Placement statistics and seal analysis (issue 4).

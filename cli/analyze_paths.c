@@ -217,6 +217,13 @@ static void plan_transforms(analyze_job *job)
         s->dec[c] = hp_deconv_new(&dc, &e);
     if (e == HP_OK) {
         announce(s, &s->dec_ready);
+        /* The paths need their reference right after their own transform, the analyzer only
+         * after dividing: with the sweep's samples in, the references come first. */
+        pthread_mutex_lock(&s->lock);
+        int samples = s->sweep_read;
+        pthread_mutex_unlock(&s->lock);
+        for (unsigned c = 0; samples && c < i->channels && !job->opt.ref_channel; c++)
+            take_reference(job, c, 1);
         s->an = hp_analyzer_new(&ac, s->nfft, &e);
     }
     if (e == HP_ENOMEM)
@@ -348,17 +355,6 @@ void analyze_setup_sweep_read(analyze_job *job)
 void analyze_setup_sweep_failed(analyze_job *job)
 {
     announce(job->setup, &job->setup->sweep_failed);
-}
-
-int analyze_setup_wait_sweep(analyze_job *job)
-{
-    analyze_setup *s = job->setup;
-    pthread_mutex_lock(&s->lock);
-    while (!s->sweep_ready && !s->sweep_failed && !s->failed && !s->stop)
-        pthread_cond_wait(&s->changed, &s->lock);
-    int known = s->sweep_ready;
-    pthread_mutex_unlock(&s->lock);
-    return known;
 }
 
 void analyze_setup_loaded(analyze_job *job)

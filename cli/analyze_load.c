@@ -2,6 +2,7 @@
 /* hpfr analyze, inputs: read both WAVs, find the sweep's parameters (hpfr metadata, options or
  * estimation from the signal), and check that the recording can be analysed against it. */
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include "analyze.h"
@@ -11,12 +12,39 @@
 #include "sweepmeta.h"
 
 /* What check_recording needs from the samples: the levels of every channel and the sweep
- * rate the first microphone heard. */
+ * rate the first microphone heard. Measuring is silent; check_recording decides and speaks. */
 typedef struct {
+    int done;
     channel_stats *stats;
     int est_ok;
     hp_sweep_estimate_result est;
 } rec_measures;
+
+/* The recording is read on a thread of its own while the sweep is read and planned for; once
+ * both are known the thread measures it too, so that the main thread finds that work done. */
+typedef struct {
+    analyze_job *job;
+    hp_audio_f *a;
+    hp_diag d;
+    hp_err e;
+    rec_measures m;
+} wav_read;
+
+static void measure_recording(const analyze_job *job, rec_measures *m);
+
+static void *read_thread(void *arg)
+{
+    wav_read *r = arg;
+    hp_diag_clear(&r->d);
+    hp_trace("read recording: start");
+    r->e = hp_audio_read_f(r->job->opt.rec_path, r->a, &r->d);
+    hp_trace("read recording: done");
+    if (r->e == HP_OK && analyze_setup_wait_sweep(r->job)) {
+        measure_recording(r->job, &r->m);
+        hp_trace("read recording: measured");
+    }
+    return NULL;
+}
 
 /* A sweep file without hpfr metadata: estimate each channel's sweep from its samples. */
 static int estimate_info(analyze_job *job)
@@ -153,8 +181,8 @@ static unsigned first_mic(const analyze_job *job)
     return job->opt.ref_channel == 1 ? 1 : 0;
 }
 
-/* The recording's levels and the sweep rate its first microphone heard, into m (m->stats NULL
- * when out of memory). */
+/* The recording's levels and the sweep rate its first microphone heard, into m (m->done when
+ * measured; out of memory leaves it undone for check_recording to meet again). */
 static void measure_recording(const analyze_job *job, rec_measures *m)
 {
     const hp_audio_f *r = &job->rec;
@@ -171,6 +199,7 @@ static void measure_recording(const analyze_job *job, rec_measures *m)
         m->est_ok = hp_sweep_estimate_f(r->data + lo * r->channels + mic, n, r->channels,
                                         r->rate_hz, &m->est) == HP_OK;
     }
+    m->done = 1;
 }
 
 /* A recording of some other sweep deconvolves into a long chirp whose peak can look like a
@@ -187,7 +216,8 @@ static int check_sweep_rate(analyze_job *job, const rec_measures *m)
     return 0;
 }
 
-static int check_recording(analyze_job *job)
+/* m: the recording measured already (by the reader thread), or NULL. */
+static int check_recording(analyze_job *job, rec_measures *m)
 {
     const hp_audio_f *r = &job->rec, *s = &job->sweep;
     const char *rp = job->opt.rec_path;
@@ -213,9 +243,16 @@ static int check_recording(analyze_job *job)
                            "microphone channel; two are needed", rp);
     if (mics > MAX_PATHS / 2)
         return hp_cli_fail(analyze_cmd(job), "%s: %u channels is more than hpfr analyses at once", rp, mics);
-    rec_measures m = {0};
-    measure_recording(job, &m);
-    job->stats = m.stats;
+    rec_measures here = {0};
+    if (!m || !m->done) {
+        free(m ? m->stats : NULL);
+        if (m)
+            m->stats = NULL;
+        m = &here;
+        measure_recording(job, m);
+    }
+    job->stats = m->stats;
+    m->stats = NULL;
     if (!job->stats)
         return hp_cli_fail(analyze_cmd(job), "out of memory");
     int clipped = 0;
@@ -229,7 +266,7 @@ static int check_recording(analyze_job *job)
     if (clipped && !job->opt.allow_clipping)
         return hp_cli_fail(analyze_cmd(job), "%s: the recording clips; lower the level and measure again, "
                            "or pass --allow-clipping", rp);
-    return check_sweep_rate(job, &m);
+    return check_sweep_rate(job, m);
 }
 
 static int grid(analyze_job *job, int quiet)
@@ -252,42 +289,58 @@ static void sweep_header(const hp_audio_f *head, void *user)
 
 int analyze_load(analyze_job *job)
 {
-    /* The helper starts at once: it loads the FFTW wisdom while the files are read, and plans
-     * as soon as the sweep's header is read. The files are read one after the other on this
-     * thread: with two cores, a third thread reading would only take turns with the planner,
-     * which is the longer task. */
+    /* The helper starts at once: it loads the FFTW wisdom while the files are read. */
     if (analyze_setup_start(job))
         return HP_EXIT_BAD;
-    hp_diag sd, rd;
+    wav_read rec = {job, &job->rec, {0}, HP_OK, {0}};
+    pthread_t reader;
+    int threaded = pthread_create(&reader, NULL, read_thread, &rec) == 0;
+    hp_diag d;
+    hp_diag_clear(&d);
     hp_trace("read sweep: start");
-    hp_err se = hp_audio_read_f_early(job->opt.sweep_path, &job->sweep, &sd, sweep_header, job);
+    hp_err e = hp_audio_read_f_early(job->opt.sweep_path, &job->sweep, &d, sweep_header, job);
     hp_trace("read sweep: done");
-    /* Known from its header: the helper may compute the sweep's spectrum now. */
-    if (se == HP_OK && job->sweep_known)
-        analyze_setup_sweep_read(job);
-    hp_err re = se == HP_OK ? hp_audio_read_f(job->opt.rec_path, &job->rec, &rd) : HP_OK;
-    hp_trace("read recording: done");
     int rc = 0;
-    if (se != HP_OK)
+    if (e != HP_OK) {
+        /* libsndfile keeps the reason an open failed in one process-wide place, which the
+         * other read may have overwritten: read the sweep again for its own reason. */
+        analyze_setup_sweep_failed(job);
+        if (threaded)
+            pthread_join(reader, NULL);
+        threaded = 0;
+        if (e == HP_EFORMAT) {
+            hp_diag_clear(&d);
+            hp_audio_f_release(&job->sweep);
+            e = hp_audio_read_f(job->opt.sweep_path, &job->sweep, &d);
+        }
         rc = hp_cli_fail(analyze_cmd(job), "%s: %s", job->opt.sweep_path,
-                         sd.reason[0] ? sd.reason : hp_strerror(se));
-    /* Without metadata the sweep's parameters come from its samples, known only now. */
+                         d.reason[0] ? d.reason : hp_strerror(e));
+    }
+    /* Without metadata the sweep's parameters come from its samples, known only now. Planning
+     * and the sweep's spectrum only need the sweep: they proceed while the recording is read
+     * and checked. */
     if (!rc && !job->sweep_known) {
         rc = sweep_info(job, &job->sweep, 0);
         if (!rc)
             rc = grid(job, 0);
         if (!rc)
             rc = analyze_setup_sweep(job, 0);
-        if (!rc)
-            analyze_setup_sweep_read(job);
     }
     if (rc)
         analyze_setup_sweep_failed(job);
-    if (!rc && re != HP_OK)
+    else
+        analyze_setup_sweep_read(job);
+    if (threaded)
+        pthread_join(reader, NULL);
+    else if (!rc)
+        read_thread(&rec);
+    if (!rc && rec.e != HP_OK)
         rc = hp_cli_fail(analyze_cmd(job), "%s: %s", job->opt.rec_path,
-                         rd.reason[0] ? rd.reason : hp_strerror(re));
+                         rec.d.reason[0] ? rec.d.reason : hp_strerror(rec.e));
+    hp_trace("recording in");
     if (!rc)
-        rc = check_recording(job);
+        rc = check_recording(job, &rec.m);
+    free(rec.m.stats);
     hp_trace("recording checked");
     if (!rc)
         analyze_setup_loaded(job);
@@ -308,7 +361,7 @@ int analyze_load_audio(analyze_job *job)
     else
         analyze_setup_sweep_read(job);
     if (!rc)
-        rc = check_recording(job);
+        rc = check_recording(job, NULL);
     if (!rc)
         analyze_setup_loaded(job);
     return rc;

@@ -110,19 +110,9 @@ EOF
     fig "deconv_2^${k}_ms_per_channel" "$(calc %.2f "$med")" ms
     note "2^$k: fft size $size, min $min ms"
 
-    note "2^$k: hpfr analyze, 2 channels"
+    note "2^$k: the inputs of hpfr analyze (2 channels) and of lsconv (1 channel)"
     quiet "$HPFR" sweep -o "$tmp/s.wav" --samples "$n"
     quiet "$SIMREC" "$tmp/s.wav" "$tmp/r.wav" --mics 2 --noise -90
-    r=$("$TIMECMD" "$runs" "$HPFR" analyze --sweep "$tmp/s.wav" --rec "$tmp/r.wav" -o "$tmp/out") ||
-        { note "2^$k: hpfr analyze failed (see above)"; exit 1; }
-    read -r ana min rss first cpu <<EOF
-$r
-EOF
-    [ -f "$tmp/out/fr-ch2.csv" ] || { note "hpfr analyze wrote no fr-ch2.csv"; exit 1; }
-    fig "analyze_2ch_2^${k}_ms" "$(calc %.1f "$ana")" ms
-    fig "analyze_2ch_2^${k}_peak_rss_mib" "$(calc %.1f "$rss / 1024")" MiB
-    note "2^$k: analyze min $min ms, first (cold) run $first ms, CPU $cpu ms"
-
     # lsconv gets a glsweep sweep of the duration hpfr's synchronized sweep really has (f1 L
     # must be an integer, so at 2^16 it is 14% longer than asked), in a file of the same
     # length: glsweep puts its silence on both sides, hpfr 0.25 s before and 1 s after. The
@@ -137,34 +127,35 @@ EOF
         frames=$((n + RATE * 5 / 4))
     fi
     sil=$(calc %.6f "($frames / $RATE - $dur) / 2")
-    note "2^$k: lsconv, 1 channel ($dur s sweep, $sil s silence each side)"
+    note "2^$k: lsconv's sweep: $dur s, $sil s silence each side"
     quiet glsweep "$RATE" 0.25 10 24000 "$dur" "$sil" 0.05 0.005 "$tmp/g.pcm" "$tmp/gi.pcm"
     quiet sox -V1 -t f32 -r "$RATE" -c 1 "$tmp/g.pcm" -e floating-point -b 32 "$tmp/g.wav"
     quiet "$SIMREC" "$tmp/g.wav" "$tmp/gr.wav" --mics 1 --noise -90
     quiet sox -V1 "$tmp/gr.wav" -t f32 "$tmp/gr.pcm"
-    r=$("$TIMECMD" "$runs" lsconv "$tmp/gr.pcm" "$tmp/gi.pcm" "$tmp/imp.pcm") ||
-        { note "2^$k: lsconv failed"; exit 1; }
-    read -r ls min rss first cpu <<EOF
+
+    # Both programs, run alternately (timecmd --vs) in the work directory, then on a RAM file
+    # system: on a machine whose speed drifts, alternating keeps their ratio fair.
+    for where in "$tmp" ${ram:+"$ram"}; do
+        [ "$where" = "$tmp" ] || cp "$tmp/s.wav" "$tmp/r.wav" "$tmp/gr.pcm" "$tmp/gi.pcm" "$ram/"
+        suffix=
+        [ "$where" = "$tmp" ] || suffix=_ramfs
+        note "2^$k: hpfr analyze and lsconv in $where, alternately"
+        r=$("$TIMECMD" "$runs" "$HPFR" analyze --sweep "$where/s.wav" --rec "$where/r.wav" -o "$where/out" \
+            --vs lsconv "$where/gr.pcm" "$where/gi.pcm" "$where/imp.pcm") ||
+            { note "2^$k: hpfr analyze or lsconv failed (see above)"; exit 1; }
+        { read -r ana amin arss afirst acpu; read -r ls lmin lrss lfirst lcpu; } <<EOF
 $r
 EOF
-    note "2^$k: lsconv min $min ms, first run $first ms, CPU $cpu ms, peak RSS $((rss / 1024)) MiB"
-    [ -s "$tmp/imp.pcm" ] || { note "lsconv wrote no impulse response"; exit 1; }
-    fig "lsconv_1ch_2^${k}_ms" "$(calc %.1f "$ls")" ms
-    fig "analyze_vs_lsconv_2^${k}_ratio" "$(calc %.2f "$ana / $ls")" ratio
-    if [ -n "$ram" ]; then
-        note "2^$k: both again on a RAM file system ($ram)"
-        cp "$tmp/s.wav" "$tmp/r.wav" "$tmp/gr.pcm" "$tmp/gi.pcm" "$ram/"
-        r=$("$TIMECMD" "$runs" "$HPFR" analyze --sweep "$ram/s.wav" --rec "$ram/r.wav" -o "$ram/out") ||
-            { note "2^$k: hpfr analyze failed on $ram"; exit 1; }
-        ana_ram=${r%% *}
-        r=$("$TIMECMD" "$runs" lsconv "$ram/gr.pcm" "$ram/gi.pcm" "$ram/imp.pcm") ||
-            { note "2^$k: lsconv failed on $ram"; exit 1; }
-        ls_ram=${r%% *}
-        fig "analyze_2ch_2^${k}_ms_ramfs" "$(calc %.1f "$ana_ram")" ms
-        fig "lsconv_1ch_2^${k}_ms_ramfs" "$(calc %.1f "$ls_ram")" ms
-        fig "analyze_vs_lsconv_2^${k}_ratio_ramfs" "$(calc %.2f "$ana_ram / $ls_ram")" ratio
-        rm -rf "${ram:?}"/*
-    fi
+        [ -f "$where/out/fr-ch2.csv" ] || { note "hpfr analyze wrote no fr-ch2.csv"; exit 1; }
+        [ -s "$where/imp.pcm" ] || { note "lsconv wrote no impulse response"; exit 1; }
+        note "2^$k$suffix: analyze min $amin ms, first (cold) run $afirst ms, CPU $acpu ms"
+        note "2^$k$suffix: lsconv min $lmin ms, first run $lfirst ms, CPU $lcpu ms, peak RSS $((lrss / 1024)) MiB"
+        fig "analyze_2ch_2^${k}_ms$suffix" "$(calc %.1f "$ana")" ms
+        [ -n "$suffix" ] || fig "analyze_2ch_2^${k}_peak_rss_mib" "$(calc %.1f "$arss / 1024")" MiB
+        fig "lsconv_1ch_2^${k}_ms$suffix" "$(calc %.1f "$ls")" ms
+        fig "analyze_vs_lsconv_2^${k}_ratio$suffix" "$(calc %.2f "$ana / $ls")" ratio
+    done
+    [ -z "$ram" ] || rm -rf "${ram:?}"/*
     rm -rf "$tmp/out" "$tmp"/*.wav "$tmp"/*.pcm
 done
 # Placement statistics and seal analysis (issue 4).

@@ -1,14 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /* Bench tool: runs a command several times as a child process and prints its median wall time
  * and peak resident set size (GNU time may not be installed; this needs only POSIX).
- *   timecmd RUNS CMD [ARGS...]
- * One untimed warm-up run (page cache, dynamic linking) precedes RUNS timed runs. The child's
- * stdout goes to /dev/null, its stderr stays ours. Prints one line on stdout:
+ *   timecmd RUNS CMD [ARGS...] [--vs CMD2 [ARGS...]]
+ * One untimed warm-up run (page cache, dynamic linking) precedes RUNS timed runs. With --vs the
+ * two commands run alternately, so that both meet the same conditions on a machine whose speed
+ * drifts (a virtual machine's neighbours); their ratio is then fair. The child's stdout goes to
+ * /dev/null, its stderr stays ours. Prints one line on stdout per command:
  *   MEDIAN_MS MIN_MS MAX_RSS_KIB FIRST_MS MEDIAN_CPU_MS
  * where MAX_RSS_KIB is the largest ru_maxrss that wait4 reported over all runs, FIRST_MS is
  * the warm-up run's time (cold caches) and MEDIAN_CPU_MS the median user + system time (all
  * threads; less disturbed than wall time by other work on the machine). Exits 1 when
- * the command cannot be run or exits non-zero. */
+ * a command cannot be run or exits non-zero. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -85,29 +87,55 @@ static double median_of(const double *v, long n)
     return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
+/* The timings of one command. */
+typedef struct {
+    char **argv;
+    double ms[MAX_RUNS], cpu[MAX_RUNS], warm, warm_cpu;
+    long rss;
+} timed;
+
+static void report(timed *t, long runs)
+{
+    qsort(t->ms, (size_t)runs, sizeof t->ms[0], cmp_double);
+    qsort(t->cpu, (size_t)runs, sizeof t->cpu[0], cmp_double);
+    printf("%.3f %.3f %ld %.3f %.3f\n", median_of(t->ms, runs), t->ms[0], t->rss, t->warm,
+           median_of(t->cpu, runs));
+}
+
 int main(int argc, char **argv)
 {
-    static double ms[MAX_RUNS], cpu[MAX_RUNS];
+    static timed cmd[2];
     char *end;
     long runs = argc > 2 ? strtol(argv[1], &end, 10) : 0;
-    if (argc < 3 || *end || runs < 1 || runs > MAX_RUNS) {
-        fprintf(stderr, "usage: timecmd RUNS CMD [ARGS...]   (1 <= RUNS <= %d)\n", MAX_RUNS);
+    int n = 1;
+    cmd[0].argv = argv + 2;
+    for (int i = 2; i < argc; i++)
+        if (!strcmp(argv[i], "--vs")) {
+            argv[i] = NULL;
+            cmd[1].argv = argv + i + 1;
+            n = 2;
+            break;
+        }
+    if (argc < 3 || *end || runs < 1 || runs > MAX_RUNS || !cmd[0].argv[0] ||
+        (n == 2 && !cmd[1].argv[0])) {
+        fprintf(stderr, "usage: timecmd RUNS CMD [ARGS...] [--vs CMD2 [ARGS...]]   "
+                        "(1 <= RUNS <= %d)\n", MAX_RUNS);
         return 2;
     }
-    long rss = 0, r;
-    double warm, warm_cpu;
-    if (run_once(argv + 2, &warm, &warm_cpu, &r))
-        return 1;
-    rss = r;
-    for (long i = 0; i < runs; i++) {
-        if (run_once(argv + 2, &ms[i], &cpu[i], &r))
+    long r;
+    for (int c = 0; c < n; c++) {
+        if (run_once(cmd[c].argv, &cmd[c].warm, &cmd[c].warm_cpu, &r))
             return 1;
-        if (r > rss)
-            rss = r;
+        cmd[c].rss = r;
     }
-    qsort(ms, (size_t)runs, sizeof ms[0], cmp_double);
-    qsort(cpu, (size_t)runs, sizeof cpu[0], cmp_double);
-    printf("%.3f %.3f %ld %.3f %.3f\n", median_of(ms, runs), ms[0], rss, warm,
-           median_of(cpu, runs));
+    for (long i = 0; i < runs; i++)
+        for (int c = 0; c < n; c++) {
+            if (run_once(cmd[c].argv, &cmd[c].ms[i], &cmd[c].cpu[i], &r))
+                return 1;
+            if (r > cmd[c].rss)
+                cmd[c].rss = r;
+        }
+    for (int c = 0; c < n; c++)
+        report(&cmd[c], runs);
     return 0;
 }

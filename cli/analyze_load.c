@@ -287,6 +287,27 @@ static void sweep_header(const hp_audio_f *head, void *user)
         job->sweep_known = 1;
 }
 
+/* The sweep's parameters (from its metadata, or estimated from its samples), the grid, and
+ * the helper told to plan. 0 or exit code. */
+static int sweep_from_samples(analyze_job *job)
+{
+    int rc = sweep_info(job, &job->sweep, 0);
+    if (!rc)
+        rc = grid(job, 0);
+    if (!rc)
+        rc = analyze_setup_sweep(job, 0);
+    return rc;
+}
+
+/* Tells the helper that the sweep's samples are in, or that the sweep will not be known. */
+static void sweep_done(analyze_job *job, int rc)
+{
+    if (rc)
+        analyze_setup_sweep_failed(job);
+    else
+        analyze_setup_sweep_read(job);
+}
+
 int analyze_load(analyze_job *job)
 {
     /* The helper starts at once: it loads the FFTW wisdom while the files are read. */
@@ -319,17 +340,9 @@ int analyze_load(analyze_job *job)
     /* Without metadata the sweep's parameters come from its samples, known only now. Planning
      * and the sweep's spectrum only need the sweep: they proceed while the recording is read
      * and checked. */
-    if (!rc && !job->sweep_known) {
-        rc = sweep_info(job, &job->sweep, 0);
-        if (!rc)
-            rc = grid(job, 0);
-        if (!rc)
-            rc = analyze_setup_sweep(job, 0);
-    }
-    if (rc)
-        analyze_setup_sweep_failed(job);
-    else
-        analyze_setup_sweep_read(job);
+    if (!rc && !job->sweep_known)
+        rc = sweep_from_samples(job);
+    sweep_done(job, rc);
     if (threaded)
         pthread_join(reader, NULL);
     else if (!rc)
@@ -351,15 +364,8 @@ int analyze_load_audio(analyze_job *job)
 {
     if (analyze_setup_start(job))
         return HP_EXIT_BAD;
-    int rc = sweep_info(job, &job->sweep, 0);
-    if (!rc)
-        rc = grid(job, 0);
-    if (!rc)
-        rc = analyze_setup_sweep(job, 0);
-    if (rc)
-        analyze_setup_sweep_failed(job);
-    else
-        analyze_setup_sweep_read(job);
+    int rc = sweep_from_samples(job);
+    sweep_done(job, rc);
     if (!rc)
         rc = check_recording(job, NULL);
     if (!rc)

@@ -10,7 +10,9 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 typedef struct {
@@ -429,6 +431,14 @@ static int target_blocked(const entry *e)
  * thread, 1.0 ms from four). A rename that replaces a file frees the old one, which on file
  * systems that discard freed blocks at once (ext4 without a journal, mounted with discard)
  * also waits for the disk; those waits do not overlap as well, two threads suffice. */
+/* On a file system in memory (tmpfs, ramfs) fsync and rename do not wait for anything, and
+ * threads would only cost their creation: everything runs on the calling thread there. */
+static int waits_for_nothing(const char *dir)
+{
+    struct statfs st;
+    return statfs(dir, &st) == 0 && (st.f_type == TMPFS_MAGIC || st.f_type == RAMFS_MAGIC);
+}
+
 typedef struct {
     hp_outset *s;
     int *res, *err;
@@ -505,7 +515,8 @@ hp_err hp_outset_commit(hp_outset *s)
         return HP_ENOMEM;
     int *err = res + s->n + 1;
     int bad = 0, saved = 0;
-    in_threads(s, sync_job, 4, res, err); /* closes every stream even after a failure */
+    int in_memory = waits_for_nothing(s->dir);
+    in_threads(s, sync_job, in_memory ? 1 : 4, res, err); /* closes every stream even after a failure */
     for (size_t i = 0; i < s->n && !bad; i++)
         if (res[i] != 0)
             bad = 1, saved = err[i] ? err[i] : EIO, s->failed = s->e[i]->name;
@@ -517,7 +528,7 @@ hp_err hp_outset_commit(hp_outset *s)
         errno = saved;
         return HP_EIO;
     }
-    in_threads(s, rename_job, 2, res, err);
+    in_threads(s, rename_job, in_memory ? 1 : 2, res, err);
     hp_err e = HP_OK;
     for (size_t i = 0; i < s->n && e == HP_OK; i++)
         if (res[i] != 0) {

@@ -576,6 +576,10 @@ hp_err hp_audio_write_float(const char *path, const hp_audio *a)
     SNDFILE *sf = sf_open(path, SFM_WRITE, &info);
     if (!sf)
         return sf_error(NULL) == SF_ERR_SYSTEM ? HP_EIO : HP_EFORMAT;
+    /* No PEAK chunk: it holds the time of writing, so the same samples would give different
+     * files, and keeping it costs a pass over the samples and a header rewrite at close.
+     * Readers do not need it (the peaks are in the samples). */
+    sf_command(sf, SFC_SET_ADD_PEAK_CHUNK, NULL, SF_FALSE);
     /* Strings go in before the data so they land in the header's LIST chunk. */
     if (a->comment && a->comment[0] && sf_set_string(sf, SF_STR_COMMENT, a->comment) != 0)
         err = HP_EFORMAT;

@@ -14,8 +14,7 @@
 /* What check_recording needs from the samples: the levels of every channel and the sweep
  * rate the first microphone heard. Measuring is silent; check_recording decides and speaks. */
 typedef struct {
-    int done;
-    channel_stats *stats;
+    channel_stats *stats;       /* NULL: not measured (out of memory, or not yet) */
     int est_ok;
     hp_sweep_estimate_result est;
 } rec_measures;
@@ -181,8 +180,8 @@ static unsigned first_mic(const analyze_job *job)
     return job->opt.ref_channel == 1 ? 1 : 0;
 }
 
-/* The recording's levels and the sweep rate its first microphone heard, into m (m->done when
- * measured; out of memory leaves it undone for check_recording to meet again). */
+/* The recording's levels and the sweep rate its first microphone heard, into m (m->stats stays
+ * NULL when out of memory, for check_recording to meet again). */
 static void measure_recording(const analyze_job *job, rec_measures *m)
 {
     const hp_audio_f *r = &job->rec;
@@ -199,7 +198,6 @@ static void measure_recording(const analyze_job *job, rec_measures *m)
         m->est_ok = hp_sweep_estimate_f(r->data + lo * r->channels + mic, n, r->channels,
                                         r->rate_hz, &m->est) == HP_OK;
     }
-    m->done = 1;
 }
 
 /* A recording of some other sweep deconvolves into a long chirp whose peak can look like a
@@ -244,10 +242,7 @@ static int check_recording(analyze_job *job, rec_measures *m)
     if (mics > MAX_PATHS / 2)
         return hp_cli_fail(analyze_cmd(job), "%s: %u channels is more than hpfr analyses at once", rp, mics);
     rec_measures here = {0};
-    if (!m || !m->done) {
-        free(m ? m->stats : NULL);
-        if (m)
-            m->stats = NULL;
+    if (!m || !m->stats) {
         m = &here;
         measure_recording(job, m);
     }
@@ -283,8 +278,12 @@ static int grid(analyze_job *job, int quiet)
 static void sweep_header(const hp_audio_f *head, void *user)
 {
     analyze_job *job = user;
-    if (sweep_info(job, head, 1) == 0 && grid(job, 1) == 0 && analyze_setup_sweep(job, 1) == 0)
+    if (sweep_info(job, head, 1) != 0 || grid(job, 1) != 0)
+        return;
+    if (analyze_setup_sweep(job, 1) == 0)
         job->sweep_known = 1;
+    else
+        hp_grid_release(&job->grid); /* made again, and the failure reported, after the read */
 }
 
 /* The sweep's parameters (from its metadata, or estimated from its samples), the grid, and

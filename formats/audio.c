@@ -337,14 +337,15 @@ static hp_err check_truncation(SNDFILE *sf, hp_diag *d)
     return err;
 }
 
-/* Everything after a successful open of a file of `size` bytes: validate, read samples and
- * the comment. Whatever was allocated is left in *b and *comment, also on error. */
 /* Whom read_open tells about the header before the samples are read (hp_audio_read_f_early). */
 typedef struct {
     hp_audio_header_fn fn;
     void *user;
 } header_hook;
 
+/* Everything after a successful open of a file of `size` bytes: validate, tell hook (if any)
+ * what the header says, read samples and the comment. Whatever was allocated is left in *b
+ * and *comment, also on error. */
 static hp_err read_open(SNDFILE *sf, const SF_INFO *info, long long size, sbuf *b,
                         double *rate_hz, char **comment, const header_hook *hook, hp_diag *d)
 {

@@ -183,21 +183,14 @@ hp_err hp_deconv_transform_inplace(const hp_deconv *d, double *buf)
 {
     if (!d || !buf)
         return HP_EINVAL;
-    return hp_fft_forward_inplace(d->fft, buf);
+    return hp_fft_filter_begin_inplace(d->fft, buf);
 }
 
 hp_err hp_deconv_divide_inplace(const hp_deconv *d, double *buf)
 {
     if (!d || !buf || !d->have_ref)
         return HP_EINVAL;
-    size_t nb = d->cfg.fft_frames / 2 + 1;
-    const double *inv = d->inv;
-    for (size_t k = 0; k < nb; k++) {
-        double yr = buf[2 * k], yi = buf[2 * k + 1], vr = inv[2 * k], vi = inv[2 * k + 1];
-        buf[2 * k] = yr * vr - yi * vi;
-        buf[2 * k + 1] = yr * vi + yi * vr;
-    }
-    return hp_fft_inverse_inplace(d->fft, buf);
+    return hp_fft_filter_end_inplace(d->fft, buf, d->inv);
 }
 
 hp_err hp_deconv_run(hp_deconv *d, const double *y, size_t n, double *h)

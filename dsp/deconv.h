@@ -56,9 +56,9 @@ size_t hp_deconv_buf_len(const hp_deconv *d);
 hp_err hp_deconv_run_inplace(const hp_deconv *d, double *buf) HP_WUR;
 
 /* hp_deconv_run_inplace in two steps, so that a recording can be transformed before the
- * reference is set: transform turns the recording in buf into its spectrum (no reference
- * needed), divide turns that spectrum into h (HP_EINVAL without a reference). Both only read
- * d, as hp_deconv_run_inplace. */
+ * reference is set: transform turns the recording in buf into an intermediate form that only
+ * divide reads (no reference needed), divide turns that into h (HP_EINVAL without a
+ * reference). Both only read d, as hp_deconv_run_inplace. */
 hp_err hp_deconv_transform_inplace(const hp_deconv *d, double *buf) HP_WUR;
 hp_err hp_deconv_divide_inplace(const hp_deconv *d, double *buf) HP_WUR;
 

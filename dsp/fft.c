@@ -240,10 +240,37 @@ static inline void merge_pair(const double *src, double *dst, size_t k, size_t j
     dst[2 * j + 1] = or_ - ei;
 }
 
+/* Filtering (hp_fft_filter_end_inplace) fuses three passes into one: split_pair's bins k and j
+ * of x's spectrum, each multiplied by the filter's bin, and merge_pair of the products, so the
+ * spectrum is read and written once instead of three times. h holds the filter's n/2 + 1 bins
+ * interleaved; the four inputs are read before anything is written, so k == j is fine. */
+static inline void filter_pair(double *d, const double *h, size_t k, size_t j, double s,
+                               double wr, double wi)
+{
+    double ar = d[2 * k], ai = d[2 * k + 1], br = d[2 * j], bi = d[2 * j + 1];
+    double er = 0.5 * (ar + br), ei = 0.5 * (ai - bi);
+    double or_ = 0.5 * (ai + bi), oi = -0.5 * (ar - br);
+    double tr = wr * or_ - wi * oi, ti = wr * oi + wi * or_;
+    double xkr = er + tr, xki = ei + ti, xjr = er - tr, xji = ti - ei;
+    double hkr = h[2 * k], hki = h[2 * k + 1], hjr = h[2 * j], hji = h[2 * j + 1];
+    double yr = xkr * hkr - xki * hki, yi = xkr * hki + xki * hkr;
+    double zr = xjr * hjr - xji * hji, zi = xjr * hji + xji * hjr;
+    double fr = s * (yr + zr), fi = s * (yi - zi);
+    double dr = s * (yr - zr), di = s * (yi + zi);
+    double gr = dr * wr + di * wi, gi = di * wr - dr * wi;
+    d[2 * k] = fr - gi;
+    d[2 * k + 1] = fi + gr;
+    d[2 * j] = fr + gi;
+    d[2 * j + 1] = gr - fi;
+}
+
+enum pair_op { PAIR_SPLIT, PAIR_MERGE, PAIR_FILTER };
+
 /* Visits the pairs k = 1 .. m/2, j = m - k in blocks that share the high twiddle factor, so
- * that e^(-2 pi i k / n) = hi[q] lo[r] costs one complex product and no call. merge: 0 splits
- * d in place, 1 merges src into d. */
-static void pair_pass(const hp_fft *f, const double *src, double *d, int merge)
+ * that e^(-2 pi i k / n) = hi[q] lo[r] costs one complex product and no call. SPLIT splits d
+ * in place, MERGE merges src into d, FILTER filters d in place by the bins in src. Inlined
+ * with a constant op, each becomes a loop of its own. */
+static inline void pair_pass(const hp_fft *f, const double *src, double *d, enum pair_op op)
 {
     size_t m = f->n / 2, kmax = m / 2, nlo = (size_t)1 << f->tw_shift;
     double s = 1.0 / (double)f->n;
@@ -254,8 +281,10 @@ static void pair_pass(const hp_fft *f, const double *src, double *d, int merge)
             const double *lo = f->tw_lo + 2 * r;
             double wr = hr * lo[0] - hi * lo[1], wi = hr * lo[1] + hi * lo[0];
             size_t k = base + r;
-            if (merge)
+            if (op == PAIR_MERGE)
                 merge_pair(src, d, k, m - k, s, wr, wi);
+            else if (op == PAIR_FILTER)
+                filter_pair(d, src, k, m - k, s, wr, wi);
             else
                 split_pair(d, k, m - k, wr, wi);
         }
@@ -271,7 +300,7 @@ static void split_spectrum(const hp_fft *f, double *d)
     d[1] = 0;
     d[2 * m] = z0r - z0i;
     d[2 * m + 1] = 0;
-    pair_pass(f, d, d, 0);
+    pair_pass(f, d, d, PAIR_SPLIT);
 }
 
 /* Even n: the n/2 + 1 bins of src become the n/2 complex points (in dst) whose unnormalised
@@ -283,7 +312,7 @@ static void merge_spectrum(const hp_fft *f, const double *src, double *dst)
     double x0 = src[0], xm = src[2 * m];
     dst[0] = s * (x0 + xm);
     dst[1] = s * (x0 - xm);
-    pair_pass(f, src, dst, 1);
+    pair_pass(f, src, dst, PAIR_MERGE);
 }
 
 /* Even n, aligned d of n + 2 doubles holding x: leaves x's n/2 + 1 bins in d. */
@@ -415,6 +444,53 @@ hp_err hp_fft_inverse_inplace(const hp_fft *f, double *buf)
     }
     hp_fft_buf_free(tmp);
     return HP_OK;
+}
+
+/* Even n: the bins 0 and m (real for a real x) and then every pair, as split_spectrum, a
+ * product with h and merge_spectrum would leave them. */
+static void filter_spectrum(const hp_fft *f, double *d, const double *h)
+{
+    size_t m = f->n / 2;
+    double s = 1.0 / (double)f->n;
+    double z0r = d[0], z0i = d[1];
+    double y0 = (z0r + z0i) * h[0], ym = (z0r - z0i) * h[2 * m];
+    d[0] = s * (y0 + ym);
+    d[1] = s * (y0 - ym);
+    pair_pass(f, h, d, PAIR_FILTER);
+}
+
+/* Even n and aligned buf: the n/2-point transform only, in place (the packed form that
+ * filter_spectrum reads); otherwise the whole forward transform. */
+static int filter_packed(const hp_fft *f, const double *buf)
+{
+    return is_even(f) && aligned_like(buf, f->rbuf);
+}
+
+hp_err hp_fft_filter_begin_inplace(const hp_fft *f, double *buf)
+{
+    if (!f || !buf)
+        return HP_EINVAL;
+    if (!filter_packed(f, buf))
+        return hp_fft_forward_inplace(f, buf);
+    fftw_execute_dft(f->fwd, (fftw_complex *)buf, (fftw_complex *)buf);
+    return HP_OK;
+}
+
+hp_err hp_fft_filter_end_inplace(const hp_fft *f, double *buf, const double *h)
+{
+    if (!f || !buf || !h || !f->inv)
+        return HP_EINVAL;
+    if (filter_packed(f, buf)) {
+        filter_spectrum(f, buf, h);
+        inverse_even(f, buf);
+        return HP_OK;
+    }
+    for (size_t k = 0; k < f->n / 2 + 1; k++) {
+        double yr = buf[2 * k], yi = buf[2 * k + 1], vr = h[2 * k], vi = h[2 * k + 1];
+        buf[2 * k] = yr * vr - yi * vi;
+        buf[2 * k + 1] = yr * vi + yi * vr;
+    }
+    return hp_fft_inverse_inplace(f, buf);
 }
 
 size_t hp_fft_good_size(size_t n)

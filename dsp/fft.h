@@ -39,6 +39,15 @@ hp_err hp_fft_inverse_destroy(hp_fft *f, double complex *in, double *out) HP_WUR
 hp_err hp_fft_forward_inplace(const hp_fft *f, double *buf) HP_WUR;
 hp_err hp_fft_inverse_inplace(const hp_fft *f, double *buf) HP_WUR;
 
+/* Filtering in place, buf = x * h (circular convolution with the filter whose n/2 + 1
+ * interleaved bins are h), in two steps so that x can be transformed before h is known: begin
+ * leaves buf in a form that only end reads (for even n and aligned buf, the half-size complex
+ * transform, which end then splits, multiplies and merges in one pass before the inverse);
+ * end leaves n samples, scaled as hp_fft_inverse_inplace. Same threading rules and errors as
+ * the in-place transforms. */
+hp_err hp_fft_filter_begin_inplace(const hp_fft *f, double *buf) HP_WUR;
+hp_err hp_fft_filter_end_inplace(const hp_fft *f, double *buf, const double *h) HP_WUR;
+
 /* Makes the inverse plan now (on this thread), so that later hp_fft_inverse calls from other
  * threads do no planning. */
 hp_err hp_fft_plan_inverse(hp_fft *f) HP_WUR;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include "analyze.h"
 #include "cli.h"
+#include "thread.h"
 #include "trace.h"
 #include "sweepest.h"
 #include "sweepmeta.h"
@@ -314,7 +315,7 @@ int analyze_load(analyze_job *job)
         return HP_EXIT_BAD;
     wav_read rec = {job, &job->rec, {0}, HP_OK, {0}};
     pthread_t reader;
-    int threaded = pthread_create(&reader, NULL, read_thread, &rec) == 0;
+    int threaded = hp_thread_start(&reader, read_thread, &rec) == 0;
     hp_diag d;
     hp_diag_clear(&d);
     hp_trace("read sweep: start");

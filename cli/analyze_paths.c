@@ -20,6 +20,7 @@
 #include <string.h>
 #include "analyze.h"
 #include "cli.h"
+#include "thread.h"
 #include "trace.h"
 #include "deconv.h"
 #include "fft.h"
@@ -333,7 +334,7 @@ int analyze_setup_start(analyze_job *job)
     pthread_cond_init(&s->changed, NULL);
     job->setup = s;
     /* Without a thread to be had, analyze_run_paths prepares everything itself. */
-    s->started = pthread_create(&s->thread, NULL, prepare_thread, job) == 0;
+    s->started = hp_thread_start(&s->thread, prepare_thread, job) == 0;
     return 0;
 }
 
@@ -624,7 +625,7 @@ int analyze_run_paths(analyze_job *job)
     }
     /* The main thread is the last worker. */
     for (size_t i = 0; i + 1 < nw && !rc; i++)
-        started[i] = pthread_create(&tid[i], NULL, work, &wk[i]) == 0;
+        started[i] = hp_thread_start(&tid[i], work, &wk[i]) == 0;
     for (size_t i = 0; i < nw && !rc; i++)
         if (!started[i])
             work(&wk[i]);

@@ -11,6 +11,7 @@
 #include "analyze.h"
 #include "analyze_calib.h"
 #include "cli.h"
+#include "thread.h"
 #include "trace.h"
 #include "csv.h"
 #include "json.h"
@@ -281,7 +282,7 @@ int analyze_write(analyze_job *job)
     size_t half = job->npaths / 2;
     writer helper = {job, set, &err, 0, half}, self = {job, set, &err, half, job->npaths};
     pthread_t tid;
-    int started = half > 0 && pthread_create(&tid, NULL, write_paths, &helper) == 0;
+    int started = half > 0 && hp_thread_start(&tid, write_paths, &helper) == 0;
     if (!started)
         self.first = 0;
     write_paths(&self);

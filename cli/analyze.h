@@ -85,14 +85,12 @@ void analyze_job_release(analyze_job *job);
  * that prepares the analysis; let it plan once the sweep's parameters and the grid are known
  * (0 or exit code; quiet: from the sweep's header, print nothing and return -1 on failure);
  * tell it that the sweep's samples are read, or that the sweep will not be known (exactly one
- * of the two, always, before waiting for the recording's reader); mark the loading complete;
- * and wait for and free what was prepared. analyze_setup_wait_sweep (for the reader thread)
- * waits until the sweep is known (1) or will not be (0). */
+ * of the two, always, before the recording is read); mark the loading complete; and wait for
+ * and free what was prepared. */
 int analyze_setup_start(analyze_job *job);
 int analyze_setup_sweep(analyze_job *job, int quiet);
 void analyze_setup_sweep_read(analyze_job *job);
 void analyze_setup_sweep_failed(analyze_job *job);
-int analyze_setup_wait_sweep(analyze_job *job);
 void analyze_setup_loaded(analyze_job *job);
 void analyze_setup_release(analyze_job *job);
 

@@ -358,17 +358,6 @@ void analyze_setup_sweep_failed(analyze_job *job)
     announce(job->setup, &job->setup->sweep_failed);
 }
 
-int analyze_setup_wait_sweep(analyze_job *job)
-{
-    analyze_setup *s = job->setup;
-    pthread_mutex_lock(&s->lock);
-    while (!s->sweep_ready && !s->sweep_failed && !s->failed && !s->stop)
-        pthread_cond_wait(&s->changed, &s->lock);
-    int known = s->sweep_ready;
-    pthread_mutex_unlock(&s->lock);
-    return known;
-}
-
 void analyze_setup_loaded(analyze_job *job)
 {
     if (job->setup)

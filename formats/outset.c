@@ -4,6 +4,7 @@
  * the new content durable before it becomes visible, the usual ext4/XFS-safe sequence. */
 #define _GNU_SOURCE /* sync_file_range */
 #include "outset.h"
+#include "thread.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -472,7 +473,7 @@ static void in_threads(hp_outset *s, int (*job)(hp_outset *, entry *), size_t th
     for (size_t k = 0; k < threads; k++)
         h[k] = (share){s, res, err, k, threads, job};
     for (size_t k = 1; k < threads; k++)
-        started[k] = pthread_create(&t[k], NULL, run_share, &h[k]) == 0;
+        started[k] = hp_thread_start(&t[k], run_share, &h[k]) == 0;
     run_share(&h[0]);
     for (size_t k = 1; k < threads; k++) {
         if (started[k])

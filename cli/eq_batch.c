@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
+#include "thread.h"
 #include "cli.h"
 #include "eq.h"
 
@@ -170,7 +171,7 @@ int eq_run_batch(const eq_opts *o, const hp_frcurve *target, int flat)
     size_t started = 0;
     pthread_mutex_init(&b.lock, NULL);
     for (; started < nw && started < 256; started++)
-        if (pthread_create(&th[started], NULL, worker, &b))
+        if (hp_thread_start(&th[started], worker, &b))
             break;
     if (!started)
         worker(&b);  /* no thread could start: work on this one */

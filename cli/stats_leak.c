@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "thread.h"
 #include "csv.h"
 #include "grid.h"
 #include "irspectrum.h"
@@ -163,7 +164,7 @@ static int run_channels(const char *cmd, const sess *s, leak_result *r, const hp
     if (!w[0].sp || (nw > 1 && !w[1].sp))
         rc = hp_cli_fail(cmd, "cannot plan a transform of %zu samples: %s", max_len, hp_strerror(e));
     if (!rc && nw > 1)
-        started = pthread_create(&tid, NULL, channel_worker, &w[1]) == 0;
+        started = hp_thread_start(&tid, channel_worker, &w[1]) == 0;
     if (!rc) {
         channel_worker(&w[0]);
         if (nw > 1 && !started)

@@ -111,7 +111,8 @@ static void scan_levels(const hp_audio_f *r, size_t from, size_t to, double *pea
 {
     unsigned nc = r->channels;
     for (unsigned c = 0; c < nc && from < to; c++)
-        scan_channel(r->data + from * nc + c, nc, to - from, &peak[c], &clips[c], sum ? &sum[c] : NULL);
+        scan_channel(r->data + from * nc + c, nc, to - from, &peak[c], &clips[c],
+                     sum ? &sum[c] : NULL);
 }
 
 /* Peak, clip count, and the levels before the sweep reaches the microphones and during it,

@@ -173,7 +173,8 @@ static double filter_error(size_t n, int unaligned)
     static const double tap[3] = {1.0, 0.5, -0.25};
     hp_err e;
     hp_fft *f = hp_fft_new(n, &e);
-    double *g = hp_fft_alloc_real(n + 2), *mem = hp_fft_alloc_real(n + 3), *x = malloc(n * sizeof *x);
+    double *g = hp_fft_alloc_real(n + 2), *mem = hp_fft_alloc_real(n + 3);
+    double *x = malloc(n * sizeof *x);
     CHECK(f && g && mem && x);
     if (!f || !g || !mem || !x)
         return 1;

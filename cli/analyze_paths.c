@@ -280,7 +280,7 @@ static void reserve_outputs(analyze_job *job, int when_idle)
     if (!go)
         return;
     hp_trace("output files: creating");
-    hp_outset *set = hp_outset_new(job->opt.out_dir, NULL);
+    hp_outset *set = analyze_output_set(job, NULL);
     char names[ANALYZE_MAX_FILES][32];
     for (size_t k = 0; set && k < job->npaths && !has_failed(s); k++) {
         size_t n = analyze_output_names(&job->paths[k], names);

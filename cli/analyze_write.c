@@ -66,8 +66,8 @@ static int write_wav(hp_outset *set, write_error *w, const char *name, const dou
     a.frames = n;
     a.channels = 1;
     a.data = (double *)x; /* hp_audio_write_float only reads; not released here */
-    const char *tmp = hp_outset_path(set, name);
-    if (!tmp || hp_audio_write_float(tmp, &a) != HP_OK || hp_outset_written(set, name) != HP_OK)
+    FILE *f = hp_outset_fopen(set, name);
+    if (!f || hp_audio_write_float_stream(f, &a) != HP_OK || hp_outset_written(set, name) != HP_OK)
         return fail(w, "%s/%s: write failed: %s", hp_outset_dir(set), name, strerror(errno));
     return 0;
 }
@@ -264,6 +264,20 @@ static int write_summary(const analyze_job *job, hp_outset *set, write_error *w)
     return 0;
 }
 
+hp_outset *analyze_output_set(const analyze_job *job, hp_err *err)
+{
+    hp_outset *set = hp_outset_new(job->opt.out_dir, err);
+    hp_err e = set ? hp_outset_keep_previous(set) : HP_OK;
+    if (e != HP_OK) {
+        hp_outset_free(set);
+        set = NULL;
+        errno = ENOMEM;
+        if (err)
+            *err = e;
+    }
+    return set;
+}
+
 int analyze_write(analyze_job *job)
 {
     hp_err e;
@@ -271,7 +285,7 @@ int analyze_write(analyze_job *job)
     hp_outset *set = analyze_setup_take_output(job);
     hp_trace("write: output set");
     if (!set)
-        set = hp_outset_new(job->opt.out_dir, &e);
+        set = analyze_output_set(job, &e);
     if (!set)
         return hp_cli_fail(analyze_cmd(job), "%s: cannot create the output directory: %s", job->opt.out_dir,
                            strerror(errno));

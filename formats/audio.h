@@ -3,6 +3,7 @@
 #ifndef HP_AUDIO_H
 #define HP_AUDIO_H
 #include <stddef.h>
+#include <stdio.h>
 #include "hp_err.h"
 #include "diag.h"
 
@@ -77,10 +78,11 @@ hp_err hp_audio_read_mem_f(const void *buf, size_t len, hp_audio_f *out, hp_diag
 void hp_audio_f_release(hp_audio_f *a);
 
 /* Writes a as a 32-bit float WAV at path, creating or truncating it in place (for atomic
- * output pass a temporary path from hp_outset_path()); on failure the partly written file is
- * removed. Samples keep float precision (24-bit mantissa). a->comment, when set and
- * non-empty, is stored as the WAV comment (LIST/INFO ICMT); that it reads back identically
- * is checked after writing.
+ * output use hp_audio_write_float_stream on a stream from hp_outset_fopen()); on failure the
+ * partly written file is removed. The file is encoded in memory first, so a failure to
+ * encode leaves path untouched. Samples keep float precision (24-bit mantissa). a->comment,
+ * when set and non-empty, is stored as the WAV comment (LIST/INFO ICMT); that it reads back
+ * identically is checked before writing.
  * Errors:
  *   HP_EINVAL   NULL arguments, no frames or data, channels out of 1..64, rate not a
  *               positive integer, a NaN or infinite sample
@@ -92,6 +94,11 @@ void hp_audio_f_release(hp_audio_f *a);
  *   HP_EFORMAT  libsndfile refused the format
  *   HP_ENOMEM */
 hp_err hp_audio_write_float(const char *path, const hp_audio *a) HP_WUR;
+
+/* hp_audio_write_float into the stream f (written from its current position and flushed;
+ * f stays open), with the same checks and errors. On HP_EIO some bytes may have been
+ * written; nothing is written on the other errors. */
+hp_err hp_audio_write_float_stream(FILE *f, const hp_audio *a) HP_WUR;
 
 /* Sets *a to frames x channels of zeros at rate_hz, comment NULL. *a must not own memory
  * (release it first). Errors: HP_EINVAL (NULL a, frames 0, channels out of 1..64, rate not

@@ -1,8 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /* Output sets written to temporaries and renamed into place together: rename(2) within one
  * directory is atomic, and fsync before the rename (and of the directory after it) makes
- * the new content durable before it becomes visible, the usual ext4/XFS-safe sequence. */
-#define _GNU_SOURCE /* sync_file_range */
+ * the new content durable before it becomes visible, the usual ext4/XFS-safe sequence.
+ *
+ * A set that keeps the files it replaces (hp_outset_keep_previous) swaps each new file with
+ * the old one (renameat2's RENAME_EXCHANGE, as atomic as a rename) and parks the old one in
+ * DIR/.hpfr-prev/; the next set claims a parked file by renaming it to its temporary and
+ * writes over it. Replacing a file by rename frees the old file's blocks and the new file
+ * allocates its own; on a file system that discards freed blocks at once (ext4 mounted with
+ * discard) each freed file waits for the disk, one after the other: measured on ext4 over
+ * virtio, 15 small files took 3.2-4.4 ms to create, sync and rename over their old versions,
+ * and 1.3-1.7 ms written over parked ones. */
+#define _GNU_SOURCE /* sync_file_range, renameat2 */
 #include "outset.h"
 #include "thread.h"
 #include <errno.h>
@@ -21,9 +30,12 @@ typedef struct {
     char *tmp;    /* temporary path, dir/.name.tmp-PID-N */
     char *final;  /* dir/name: made at registration, so that commit allocates nothing once
                      it has started renaming */
+    char *prev;   /* dir/.hpfr-prev/name, when the set keeps what it replaces */
     FILE *f;      /* open stream when registered through hp_outset_fopen */
     int reserved; /* made by hp_outset_reserve and not taken yet: fd holds it open */
     int fd;
+    int recycled; /* the temporary is a parked file taken over: its old bytes past what the
+                     writer wrote are cut off at commit */
     int renamed;
 } entry;
 
@@ -36,11 +48,20 @@ struct hp_outset {
     entry **e;            /* pointers, so an entry stays put while the array grows */
     size_t n, cap;
     unsigned long seq; /* temporary-name counter */
+    int keep_prev;     /* hp_outset_keep_previous */
+    char *prev_dir;    /* dir/.hpfr-prev, when keep_prev */
     int committed;
     const char *failed; /* name of the file a failed commit stopped at */
 };
 
 /* ---- helpers shared with hp_write_file_atomic ---- */
+
+/* The name of a temporary for base in dir, dir/.base.tmp-PID-N (outset_stale.c knows it),
+ * in p of size bytes (strlen(dir) + strlen(base) + 64 suffice). */
+static void temp_name(char *p, size_t size, const char *dir, const char *base, unsigned long seq)
+{
+    snprintf(p, size, "%s/.%s.tmp-%ld-%lu", dir, base, (long)getpid(), seq);
+}
 
 /* Creates dir/.base.tmp-PID-N exclusively (O_EXCL), trying further N when one exists, so two
  * sets or processes writing the same name never share a temporary. Returns the fd, or -1. */
@@ -53,7 +74,7 @@ static int make_temp(const char *dir, const char *base, unsigned long *seq, char
         return -1;
     }
     for (int tries = 0; tries < 1000; tries++) {
-        snprintf(p, size, "%s/.%s.tmp-%ld-%lu", dir, base, (long)getpid(), (*seq)++);
+        temp_name(p, size, dir, base, (*seq)++);
         int fd = open(p, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
         if (fd >= 0) {
             *path = p;
@@ -214,6 +235,78 @@ out:
     return s;
 }
 
+/* ---- files kept from the set before ---- */
+
+#define PREV_DIR ".hpfr-prev"
+
+hp_err hp_outset_keep_previous(hp_outset *s)
+{
+    if (!s)
+        return HP_EINVAL;
+    hp_err e = HP_OK;
+    pthread_mutex_lock(&s->lock);
+    if (s->n || s->committed)
+        e = HP_EINVAL;
+    else if (!s->prev_dir && !(s->prev_dir = final_path(s->dir, PREV_DIR)))
+        e = HP_ENOMEM;
+    else
+        s->keep_prev = 1;
+    pthread_mutex_unlock(&s->lock);
+    return e;
+}
+
+/* Takes over the file parked for e, renaming it to a temporary of ours (so that no other set
+ * takes it too), and returns it opened for writing; -1 when there is none. What is not a plain
+ * file with this one name is let go instead (writing over a file with other links would
+ * change it under them; a FIFO or a link to elsewhere is nothing to write into). */
+static int claim_parked(hp_outset *s, entry *e)
+{
+    size_t size = strlen(s->dir) + strlen(e->name) + 64;
+    char *p = malloc(size);
+    if (!p)
+        return -1;
+    int claimed = 0;
+    for (int tries = 0; tries < 1000 && !claimed; tries++) {
+        temp_name(p, size, s->dir, e->name, s->seq++);
+        claimed = renameat2(AT_FDCWD, e->prev, AT_FDCWD, p, RENAME_NOREPLACE) == 0;
+        if (!claimed && errno != EEXIST)
+            break;
+    }
+    if (!claimed) {
+        free(p);
+        return -1;
+    }
+    /* O_NONBLOCK: opening a FIFO for writing would wait for a reader. */
+    int fd = open(p, O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    struct stat st;
+    if (fd >= 0 && (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_nlink != 1 ||
+                    fcntl(fd, F_SETFL, 0) != 0)) {
+        close(fd);
+        fd = -1;
+    }
+    if (fd < 0) {
+        unlink(p); /* only this name of it */
+        free(p);
+        return -1;
+    }
+    e->tmp = p;
+    e->recycled = 1;
+    return fd;
+}
+
+/* Moves the file at e->tmp (the one a commit replaced, or a claimed one nobody wrote to) to
+ * the parking directory for the next set; when that cannot be done it is deleted, as a plain
+ * rename would have deleted it. */
+static void park(const hp_outset *s, const entry *e)
+{
+    if (renameat2(AT_FDCWD, e->tmp, AT_FDCWD, e->prev, RENAME_NOREPLACE) == 0)
+        return;
+    if (errno == ENOENT && (mkdir(s->prev_dir, 0777) == 0 || errno == EEXIST) &&
+        renameat2(AT_FDCWD, e->tmp, AT_FDCWD, e->prev, RENAME_NOREPLACE) == 0)
+        return;
+    unlink(e->tmp);
+}
+
 /* ---- registering files ---- */
 
 static int valid_name(const char *name)
@@ -256,16 +349,22 @@ static int add_entry_locked(hp_outset *s, const char *name, int take_reserved, e
     entry *e = calloc(1, sizeof *e);
     if (e)
         e->fd = -1;
-    if (!e || !(e->name = strdup(name)) || !(e->final = final_path(s->dir, name))) {
-        if (e)
+    if (!e || !(e->name = strdup(name)) || !(e->final = final_path(s->dir, name)) ||
+        (s->keep_prev && !(e->prev = final_path(s->prev_dir, name)))) {
+        if (e) {
+            free(e->final);
             free(e->name);
+        }
         free(e);
         errno = ENOMEM;
         return -1;
     }
-    int fd = make_temp(s->dir, name, &s->seq, &e->tmp);
+    int fd = s->keep_prev ? claim_parked(s, e) : -1;
+    if (fd < 0)
+        fd = make_temp(s->dir, name, &s->seq, &e->tmp);
     if (fd < 0) {
         int saved = errno;
+        free(e->prev);
         free(e->final);
         free(e->name);
         free(e);
@@ -305,6 +404,7 @@ static void drop_entry(hp_outset *s, entry *e)
     }
     pthread_mutex_unlock(&s->lock);
     free(e->tmp);
+    free(e->prev);
     free(e->final);
     free(e->name);
     free(e);
@@ -316,7 +416,16 @@ const char *hp_outset_path(hp_outset *s, const char *name)
     int fd = add_entry(s, name, 1, &e);
     if (fd < 0)
         return NULL;
-    close(fd); /* the writer reopens it by path; an empty file on disk reserves the name */
+    /* The writer reopens it by path, and may not truncate it: a taken-over file is emptied. */
+    if (e->recycled && ftruncate(fd, 0) != 0) {
+        int saved = errno;
+        close(fd);
+        unlink(e->tmp);
+        drop_entry(s, e);
+        errno = saved;
+        return NULL;
+    }
+    close(fd); /* an empty file on disk reserves the name */
     return e->tmp;
 }
 
@@ -390,14 +499,27 @@ hp_err hp_outset_written(hp_outset *s, const char *name)
 
 /* ---- commit and free ---- */
 
+/* A stream written over a taken-over file ends where it stands; what lies past that is the
+ * old content, cut off. */
+static int cut_at_end(FILE *f)
+{
+    off_t end = ftello(f);
+    struct stat st;
+    if (end < 0 || fstat(fileno(f), &st) != 0)
+        return -1;
+    return st.st_size > end ? ftruncate(fileno(f), end) : 0;
+}
+
 /* Flushes, fsyncs and closes (or, for path writers, reopens and fsyncs) one temporary.
  * Stdio reports a failed buffered write (EFBIG, ENOSPC) only through fflush, ferror or
- * fclose, so all three are checked. */
+ * fclose, so all three are checked. fdatasync: what the data needs (size, blocks) is written
+ * with it, timestamps are not. */
 static int sync_entry(entry *e)
 {
     int bad = 0, saved = 0;
     if (e->f) {
-        if (fflush(e->f) != 0 || ferror(e->f) || fsync(fileno(e->f)) != 0)
+        if (fflush(e->f) != 0 || ferror(e->f) || (e->recycled && cut_at_end(e->f) != 0) ||
+            fdatasync(fileno(e->f)) != 0)
             bad = 1, saved = errno ? errno : EIO;
         if (fclose(e->f) != 0 && !bad)
             bad = 1, saved = errno;
@@ -406,7 +528,7 @@ static int sync_entry(entry *e)
         int fd = open(e->tmp, O_RDONLY | O_CLOEXEC);
         if (fd < 0)
             return -1;
-        if (fsync(fd) != 0)
+        if (fdatasync(fd) != 0)
             bad = 1, saved = errno;
         close(fd);
     }
@@ -486,11 +608,13 @@ static void in_threads(hp_outset *s, int (*job)(hp_outset *, entry *), size_t th
 /* Reserved names nobody wrote are dropped, never published empty. */
 static int sync_job(hp_outset *s, entry *e)
 {
-    (void)s;
     if (e->reserved) {
         close(e->fd);
         e->fd = -1;
-        unlink(e->tmp);
+        if (e->recycled)
+            park(s, e); /* untouched: it still holds what it held */
+        else
+            unlink(e->tmp);
         return 0;
     }
     return sync_entry(e);
@@ -498,9 +622,18 @@ static int sync_job(hp_outset *s, entry *e)
 
 static int rename_job(hp_outset *s, entry *e)
 {
-    (void)s;
     if (e->reserved)
         return 0;
+    if (s->keep_prev) {
+        if (renameat2(AT_FDCWD, e->tmp, AT_FDCWD, e->final, RENAME_EXCHANGE) == 0) {
+            e->renamed = 1;
+            park(s, e);
+            return 0;
+        }
+        /* Nothing to replace, or a file system that cannot exchange: a plain rename. */
+        if (errno != ENOENT && errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP)
+            return -1;
+    }
     int r = rename(e->tmp, e->final);
     if (r == 0)
         e->renamed = 1;
@@ -565,10 +698,15 @@ void hp_outset_free(hp_outset *s)
             fclose(e->f);
         if (e->fd >= 0 && e->reserved)
             close(e->fd);
-        if (!s->committed && !e->renamed)
-            unlink(e->tmp);
+        if (!s->committed && !e->renamed) {
+            if (e->reserved && e->recycled)
+                park(s, e); /* taken over but not written to */
+            else
+                unlink(e->tmp);
+        }
         free(e->name);
         free(e->tmp);
+        free(e->prev);
         free(e->final);
         free(e);
     }
@@ -581,6 +719,7 @@ void hp_outset_free(hp_outset *s)
     free(s->made);
     free(s->made_parent);
     free(s->e);
+    free(s->prev_dir);
     free(s->dir);
     pthread_mutex_destroy(&s->lock);
     free(s);

@@ -26,6 +26,20 @@ typedef struct hp_outset hp_outset;
  * why) or HP_ENOMEM. Free with hp_outset_free(). */
 hp_outset *hp_outset_new(const char *dir, hp_err *err);
 
+/* Keeps the files the commit replaces instead of deleting them: each goes to
+ * DIR/.hpfr-prev/ under its own name (the directory is made when first needed), where it
+ * holds the previous content until a later set keeping files takes it over for a new
+ * version of that name. Taking over means the new content is written over the old file's
+ * disk space and swapped into place (RENAME_EXCHANGE, as atomic as the rename it replaces);
+ * no blocks are freed or allocated, which on a file system that discards freed blocks at
+ * once (ext4 mounted with discard) saves most of the commit's time. A kept file is taken
+ * over only when it is a plain file with no other link; a stream from hp_outset_fopen ends
+ * at its position at commit (the rest of the old content is cut off), a path from
+ * hp_outset_path is emptied first. Without exchange support (some file systems) the commit
+ * renames as usual and keeps nothing. Call before registering files. HP_EINVAL for NULL,
+ * a set with files registered or committed; HP_ENOMEM. */
+hp_err hp_outset_keep_previous(hp_outset *s) HP_WUR;
+
 /* Registers the final file name `name` (no '/', not "." or "..", not registered before) and
  * returns the temporary path to write it to, for writers that take a path (libsndfile). The
  * temporary file already exists (created empty, exclusively); writers may truncate it. The

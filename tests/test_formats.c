@@ -314,7 +314,8 @@ static void audio_mem_fuzz(void)
     hp_audio_release(&a);
 }
 
-/* Comments up to libsndfile's limit round-trip; longer ones are refused, not truncated. */
+/* Comments up to libsndfile's limit round-trip; longer ones are refused, not truncated, and
+ * the refusal leaves an existing file alone. */
 static void audio_long_comment(void)
 {
     hp_audio a, b;
@@ -327,8 +328,10 @@ static void audio_long_comment(void)
     hp_audio_release(&b);
     a.comment[2000] = 'c';
     a.comment[3000] = '\0';
+    /* Refused before the file is touched: the one written above is still whole. */
     CHECK(hp_audio_write_float(pathf("c.wav"), &a) == HP_ERANGE);
-    CHECK(!exists(pathf("c.wav")));
+    CHECK(hp_audio_read(pathf("c.wav"), &b, NULL) == HP_OK && b.comment && strlen(b.comment) == 2000);
+    hp_audio_release(&b);
     hp_audio_release(&a);
 }
 
@@ -396,6 +399,47 @@ static void audio_float_read(void)
     CHECK(hp_audio_read_f(NULL, &f, NULL) == HP_EINVAL);
 }
 
+/* A WAV written into a stream after other bytes: the same bytes as hp_audio_write_float
+ * writes to a path, readable from where the stream stood; a bad buffer writes nothing, and
+ * a stream that cannot be written to is HP_EIO. */
+static void audio_stream_write(void)
+{
+    hp_audio a, b;
+    hp_diag d;
+    CHECK(hp_audio_alloc(&a, 777, 2, 96000) == HP_OK);
+    fill_exact(&a);
+    a.comment = strdup("stream comment");
+    CHECK(hp_audio_write_float(pathf("path.wav"), &a) == HP_OK);
+    FILE *f = fopen(pathf("stream.wav"), "w");
+    CHECK(f != NULL);
+    if (!f)
+        return;
+    fputs("XYZ", f);
+    CHECK(hp_audio_write_float_stream(f, &a) == HP_OK);
+    double keep = a.data[5];
+    a.data[5] = NAN;
+    long before = ftell(f);
+    CHECK(hp_audio_write_float_stream(f, &a) == HP_EINVAL && ftell(f) == before);
+    a.data[5] = keep;
+    CHECK(hp_audio_write_float_stream(NULL, &a) == HP_EINVAL);
+    fclose(f);
+    size_t n1 = 0, n2 = 0;
+    char *p1 = slurp(pathf("path.wav"), &n1), *p2 = slurp(pathf("stream.wav"), &n2);
+    CHECK(p1 && p2 && n2 == n1 + 3 && memcmp(p2, "XYZ", 3) == 0 && memcmp(p2 + 3, p1, n1) == 0);
+    CHECK(p2 && hp_audio_read_mem(p2 + 3, n2 - 3, &b, &d) == HP_OK);
+    CHECK(b.frames == 777 && b.channels == 2 && b.rate_hz == 96000);
+    CHECK(b.data && memcmp(a.data, b.data, 777 * 2 * sizeof(double)) == 0);
+    CHECK(b.comment && strcmp(b.comment, "stream comment") == 0);
+    free(p1);
+    free(p2);
+    hp_audio_release(&b);
+    f = fopen(pathf("stream.wav"), "r");
+    CHECK(f && hp_audio_write_float_stream(f, &a) == HP_EIO);
+    if (f)
+        fclose(f);
+    hp_audio_release(&a);
+}
+
 static void audio_tests(void)
 {
     audio_roundtrip(1, NULL);
@@ -409,6 +453,7 @@ static void audio_tests(void)
     audio_long_comment();
     audio_truncated_formats();
     audio_float_read();
+    audio_stream_write();
 }
 
 /* ---- outset ---- */

@@ -20,10 +20,12 @@
 #                                replacing and syncing files, and hpfr writes 15 files (each
 #                                fsynced before it is renamed into place) where lsconv writes
 #                                one. On this machine's ext4 (mounted with discard, without a
-#                                journal) that is about 3 ms of a 2^16 analyze: creating the 15
-#                                temporaries 0.6 ms, their fsyncs 0.85 ms, and replacing the
-#                                previous run's files 1.3 ms (each freed file is discarded
-#                                synchronously, 70-110 us apiece, one after the other).
+#                                journal) that is about 1.2 ms of a 2^16 analyze: taking over
+#                                the 15 files the run before kept in out/.hpfr-prev 0.2 ms, their
+#                                syncs 0.6-0.8 ms, swapping them into place 0.2 ms and syncing
+#                                the directory 0.13 ms. (Created afresh and renamed over the old
+#                                files, which frees those, it was 3 ms: each freed file is
+#                                discarded synchronously, 70-110 us apiece, one after the other.)
 # Targets (issue 2): ratio <= 1.0 at every length, peak RSS <= 128 MiB at 2^20.
 #
 # EQ fit (issue 5), by bench/eqfit on tests/data/autoeq-dev (HPFR_AUTOEQ_DEV), scored as

@@ -239,6 +239,25 @@ out:
 
 #define PREV_DIR ".hpfr-prev"
 
+/* renameat2 where the C library declares it. Elsewhere (the fuzz build, whose forced include
+ * comes before _GNU_SOURCE) it fails with ENOSYS: nothing is taken over, every commit renames
+ * as usual, and a set keeps nothing. */
+#ifdef RENAME_EXCHANGE
+static int rename2(const char *from, const char *to, unsigned flags)
+{
+    return renameat2(AT_FDCWD, from, AT_FDCWD, to, flags);
+}
+#else
+#define RENAME_NOREPLACE 1u
+#define RENAME_EXCHANGE 2u
+static int rename2(const char *from, const char *to, unsigned flags)
+{
+    (void)from, (void)to, (void)flags;
+    errno = ENOSYS;
+    return -1;
+}
+#endif
+
 hp_err hp_outset_keep_previous(hp_outset *s)
 {
     if (!s)
@@ -268,7 +287,7 @@ static int claim_parked(hp_outset *s, entry *e)
     int claimed = 0;
     for (int tries = 0; tries < 1000 && !claimed; tries++) {
         temp_name(p, size, s->dir, e->name, s->seq++);
-        claimed = renameat2(AT_FDCWD, e->prev, AT_FDCWD, p, RENAME_NOREPLACE) == 0;
+        claimed = rename2(e->prev, p, RENAME_NOREPLACE) == 0;
         if (!claimed && errno != EEXIST)
             break;
     }
@@ -299,10 +318,10 @@ static int claim_parked(hp_outset *s, entry *e)
  * rename would have deleted it. */
 static void park(const hp_outset *s, const entry *e)
 {
-    if (renameat2(AT_FDCWD, e->tmp, AT_FDCWD, e->prev, RENAME_NOREPLACE) == 0)
+    if (rename2(e->tmp, e->prev, RENAME_NOREPLACE) == 0)
         return;
     if (errno == ENOENT && (mkdir(s->prev_dir, 0777) == 0 || errno == EEXIST) &&
-        renameat2(AT_FDCWD, e->tmp, AT_FDCWD, e->prev, RENAME_NOREPLACE) == 0)
+        rename2(e->tmp, e->prev, RENAME_NOREPLACE) == 0)
         return;
     unlink(e->tmp);
 }
@@ -625,7 +644,7 @@ static int rename_job(hp_outset *s, entry *e)
     if (e->reserved)
         return 0;
     if (s->keep_prev) {
-        if (renameat2(AT_FDCWD, e->tmp, AT_FDCWD, e->final, RENAME_EXCHANGE) == 0) {
+        if (rename2(e->tmp, e->final, RENAME_EXCHANGE) == 0) {
             e->renamed = 1;
             park(s, e);
             return 0;

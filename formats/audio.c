@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/* Audio I/O on libsndfile: files and in-memory bytes (sf_open_virtual) are read into
- * interleaved doubles with the same checks, so the fuzzed path is the production path. */
+/* Audio input on libsndfile: files and in-memory bytes (sf_open_virtual) are read into
+ * interleaved doubles with the same checks, so the fuzzed path is the production path.
+ * Writing is in audio_write.c. */
 #include "audio.h"
 #include "riffcheck.h"
+#include "sfmem.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -18,56 +20,16 @@
  * claiming billions of frames cannot make us allocate before the data is really there. */
 #define CHUNK_FRAMES ((size_t)65536)
 
-/* ---- in-memory file for sf_open_virtual ---- */
-
-typedef struct {
-    const unsigned char *p;
-    sf_count_t len, pos;
-} memfile;
-
-static sf_count_t mem_len(void *user) { return ((memfile *)user)->len; }
-
-static sf_count_t mem_seek(sf_count_t off, int whence, void *user)
-{
-    memfile *m = user;
-    sf_count_t base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? m->pos : m->len;
-    if (whence != SEEK_SET && whence != SEEK_CUR && whence != SEEK_END)
-        return -1;
-    /* Offsets come from file headers: check before adding, signed overflow is undefined. */
-    if ((off > 0 && base > INT64_MAX - off) || base + off < 0)
-        return -1;
-    m->pos = base + off; /* past the end is allowed, as with lseek; reads then return 0 */
-    return m->pos;
-}
-
-static sf_count_t mem_read(void *ptr, sf_count_t count, void *user)
-{
-    memfile *m = user;
-    if (count <= 0 || m->pos >= m->len)
-        return 0;
-    sf_count_t n = m->len - m->pos < count ? m->len - m->pos : count;
-    memcpy(ptr, m->p + m->pos, (size_t)n);
-    m->pos += n;
-    return n;
-}
-
-static sf_count_t mem_write(const void *ptr, sf_count_t count, void *user)
-{
-    (void)ptr, (void)count, (void)user;
-    return 0; /* opened read-only */
-}
-
-static sf_count_t mem_tell(void *user) { return ((memfile *)user)->pos; }
-
-/* hp_riff_read_fn over a memfile and over a file descriptor, for the LIST-chunk guard. */
+/* hp_riff_read_fn over an in-memory file and over a file descriptor, for the LIST-chunk
+ * guard. */
 static size_t mem_read_at(void *user, unsigned long long off, void *buf, size_t n)
 {
-    const memfile *m = user;
+    const hp_sfmem *m = user;
     if (off >= (unsigned long long)m->len)
         return 0;
     if (n > (unsigned long long)m->len - off)
         n = (size_t)((unsigned long long)m->len - off);
-    memcpy(buf, m->p + off, n);
+    memcpy(buf, m->data + off, n);
     return n;
 }
 
@@ -392,14 +354,14 @@ static hp_err read_mem(const void *buf, size_t len, sbuf *b, double *rate_hz, ch
     }
     if (len > (size_t)INT64_MAX)
         return HP_EINVAL;
-    memfile m = {buf, (sf_count_t)len, 0};
+    hp_sfmem m;
+    hp_sfmem_reader(&m, buf, len);
     hp_err err = hp_riff_check_lists(mem_read_at, &m, len, diag);
     if (err != HP_OK)
         return err;
-    SF_VIRTUAL_IO io = {mem_len, mem_seek, mem_read, mem_write, mem_tell};
     SF_INFO info;
     memset(&info, 0, sizeof info);
-    SNDFILE *sf = sf_open_virtual(&io, SFM_READ, &info, &m);
+    SNDFILE *sf = sf_open_virtual(hp_sfmem_io(), SFM_READ, &info, &m);
     if (!sf) {
         sf_reason(diag, NULL);
         return HP_EFORMAT;

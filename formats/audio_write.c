@@ -5,6 +5,7 @@
  * them over the space of a file it is replacing (outset.h), which a path writer, truncating
  * the file first, would free. */
 #include "audio.h"
+#include "sfmem.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -15,66 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-/* ---- a growing in-memory file for libsndfile ---- */
-
-typedef struct {
-    unsigned char *p;
-    sf_count_t len, cap, pos;
-    int failed; /* an allocation failed: libsndfile sees a short write */
-} membuf;
-
-static sf_count_t buf_len(void *user) { return ((membuf *)user)->len; }
-
-static sf_count_t buf_seek(sf_count_t off, int whence, void *user)
-{
-    membuf *m = user;
-    sf_count_t base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? m->pos : m->len;
-    if ((whence != SEEK_SET && whence != SEEK_CUR && whence != SEEK_END) || base + off < 0)
-        return -1;
-    m->pos = base + off;
-    return m->pos;
-}
-
-static sf_count_t buf_read(void *ptr, sf_count_t count, void *user)
-{
-    membuf *m = user;
-    if (count <= 0 || m->pos >= m->len)
-        return 0;
-    sf_count_t n = m->len - m->pos < count ? m->len - m->pos : count;
-    memcpy(ptr, m->p + m->pos, (size_t)n);
-    m->pos += n;
-    return n;
-}
-
-static sf_count_t buf_write(const void *ptr, sf_count_t count, void *user)
-{
-    membuf *m = user;
-    if (count <= 0)
-        return 0;
-    sf_count_t end = m->pos + count;
-    if (end > m->cap) {
-        sf_count_t cap = m->cap ? m->cap : 65536;
-        while (cap < end)
-            cap *= 2;
-        unsigned char *p = (size_t)cap == (unsigned long long)cap ? realloc(m->p, (size_t)cap) : NULL;
-        if (!p) {
-            m->failed = 1;
-            return 0;
-        }
-        m->p = p;
-        m->cap = cap;
-    }
-    if (m->pos > m->len) /* a seek past the end leaves a hole, as in a file */
-        memset(m->p + m->len, 0, (size_t)(m->pos - m->len));
-    memcpy(m->p + m->pos, ptr, (size_t)count);
-    m->pos = end;
-    if (end > m->len)
-        m->len = end;
-    return count;
-}
-
-static sf_count_t buf_tell(void *user) { return ((membuf *)user)->pos; }
 
 /* ---- encoding ---- */
 
@@ -95,13 +36,13 @@ static hp_err check_writable(const hp_audio *a)
 
 /* libsndfile writes long comments that it then cannot read back (1.2.0 drops an ICMT over
  * about 2 KB), so the promise "reads back identically" is checked, not assumed. */
-static hp_err verify_comment(membuf *m, const char *comment)
+static hp_err verify_comment(const hp_sfmem *written, const char *comment)
 {
-    SF_VIRTUAL_IO io = {buf_len, buf_seek, buf_read, buf_write, buf_tell};
+    hp_sfmem m;
+    hp_sfmem_reader(&m, written->own, (size_t)written->len);
     SF_INFO info;
     memset(&info, 0, sizeof info);
-    m->pos = 0;
-    SNDFILE *sf = sf_open_virtual(&io, SFM_READ, &info, m);
+    SNDFILE *sf = sf_open_virtual(hp_sfmem_io(), SFM_READ, &info, &m);
     if (!sf)
         return HP_EFORMAT;
     const char *c = sf_get_string(sf, SF_STR_COMMENT);
@@ -110,20 +51,19 @@ static hp_err verify_comment(membuf *m, const char *comment)
     return err;
 }
 
-/* a as a float WAV in m->p[0 .. m->len). */
-static hp_err encode(const hp_audio *a, membuf *m)
+/* a as a float WAV in m->own[0 .. m->len). */
+static hp_err encode(const hp_audio *a, hp_sfmem *m)
 {
-    memset(m, 0, sizeof *m);
+    hp_sfmem_writer(m);
     hp_err err = check_writable(a);
     if (err != HP_OK)
         return err;
-    SF_VIRTUAL_IO io = {buf_len, buf_seek, buf_read, buf_write, buf_tell};
     SF_INFO info;
     memset(&info, 0, sizeof info);
     info.samplerate = (int)a->rate_hz;
     info.channels = (int)a->channels;
     info.format = SF_FORMAT_WAV | SF_FORMAT_FLOAT;
-    SNDFILE *sf = sf_open_virtual(&io, SFM_WRITE, &info, m);
+    SNDFILE *sf = sf_open_virtual(hp_sfmem_io(), SFM_WRITE, &info, m);
     if (!sf)
         return m->failed ? HP_ENOMEM : HP_EFORMAT;
     /* No PEAK chunk: it holds the time of writing, so the same samples would give different
@@ -142,8 +82,8 @@ static hp_err encode(const hp_audio *a, membuf *m)
     if (err == HP_OK && a->comment && a->comment[0])
         err = verify_comment(m, a->comment);
     if (err != HP_OK) {
-        free(m->p);
-        memset(m, 0, sizeof *m);
+        free(m->own);
+        hp_sfmem_writer(m);
     }
     return err;
 }
@@ -154,17 +94,17 @@ hp_err hp_audio_write_float_stream(FILE *f, const hp_audio *a)
 {
     if (!f || !a)
         return HP_EINVAL;
-    membuf m;
+    hp_sfmem m;
     hp_err err = encode(a, &m);
     if (err != HP_OK)
         return err;
     errno = 0;
-    if (fwrite(m.p, 1, (size_t)m.len, f) != (size_t)m.len || fflush(f) != 0) {
+    if (fwrite(m.own, 1, (size_t)m.len, f) != (size_t)m.len || fflush(f) != 0) {
         if (!errno)
             errno = EIO;
         err = HP_EIO;
     }
-    free(m.p);
+    free(m.own);
     return err;
 }
 
@@ -172,17 +112,17 @@ hp_err hp_audio_write_float(const char *path, const hp_audio *a)
 {
     if (!path || !a)
         return HP_EINVAL;
-    membuf m;
+    hp_sfmem m;
     hp_err err = encode(a, &m);
     if (err != HP_OK)
         return err;
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
     int saved = 0;
     if (fd < 0) {
-        free(m.p);
+        free(m.own);
         return HP_EIO;
     }
-    for (const unsigned char *p = m.p, *end = m.p + m.len; p < end && !saved;) {
+    for (const unsigned char *p = m.own, *end = m.own + m.len; p < end && !saved;) {
         size_t chunk = (size_t)(end - p) > SSIZE_MAX ? SSIZE_MAX : (size_t)(end - p);
         ssize_t w = write(fd, p, chunk);
         if (w < 0 && errno == EINTR)
@@ -194,7 +134,7 @@ hp_err hp_audio_write_float(const char *path, const hp_audio *a)
     }
     if (close(fd) != 0 && !saved)
         saved = errno;
-    free(m.p);
+    free(m.own);
     if (saved) {
         unlink(path);
         errno = saved;

@@ -429,6 +429,17 @@ static void drop_entry(hp_outset *s, entry *e)
     free(e);
 }
 
+/* Undoes a registration that failed half-way (or a later commit would publish a file nobody
+ * wrote): the temporary closed and removed, the entry dropped; errno kept. */
+static void undo_entry(hp_outset *s, entry *e, int fd)
+{
+    int saved = errno;
+    close(fd);
+    unlink(e->tmp);
+    drop_entry(s, e);
+    errno = saved;
+}
+
 const char *hp_outset_path(hp_outset *s, const char *name)
 {
     entry *e;
@@ -437,11 +448,7 @@ const char *hp_outset_path(hp_outset *s, const char *name)
         return NULL;
     /* The writer reopens it by path, and may not truncate it: a taken-over file is emptied. */
     if (e->recycled && ftruncate(fd, 0) != 0) {
-        int saved = errno;
-        close(fd);
-        unlink(e->tmp);
-        drop_entry(s, e);
-        errno = saved;
+        undo_entry(s, e, fd);
         return NULL;
     }
     close(fd); /* an empty file on disk reserves the name */
@@ -467,12 +474,7 @@ FILE *hp_outset_fopen(hp_outset *s, const char *name)
         return NULL;
     FILE *f = fdopen(fd, "w");
     if (!f) {
-        /* Undo the registration, or a later commit would publish an empty file. */
-        int saved = errno;
-        close(fd);
-        unlink(e->tmp);
-        drop_entry(s, e);
-        errno = saved;
+        undo_entry(s, e, fd);
         return NULL;
     }
     e->f = f;

@@ -285,6 +285,32 @@ if [ -f o2/summary.json ]; then
     fi
 fi
 
+# Reruns into one directory: each keeps the files it replaces in .hpfr-prev/ and writes over
+# the files kept the time before, here much longer ones (AutoEq's grid has 695 rows against
+# 480). Every file must be byte for byte what a run into a fresh directory writes, and the
+# kept ones what the run before wrote.
+if [ -f o2/summary.json ] &&
+    run "hpfr analyze --smooth 1/3 (fresh directory)" "$HPFR" analyze --sweep s.wav --rec r2.wav -o o2s --smooth 1/3 &&
+    run "hpfr analyze --grid autoeq into o2k" "$HPFR" analyze --sweep s.wav --rec r2.wav -o o2k --grid autoeq &&
+    run "hpfr analyze into o2k again" "$HPFR" analyze --sweep s.wav --rec r2.wav -o o2k &&
+    run "hpfr analyze --smooth 1/3 into o2k a third time" "$HPFR" analyze --sweep s.wav --rec r2.wav -o o2k --smooth 1/3; then
+    # shellcheck disable=SC2046
+    check "o2k holds the -ch1/-ch2 sets, summary.json and .hpfr-prev" \
+        only_files o2k $(set_files -ch1 -ch2) summary.json .hpfr-prev
+    # shellcheck disable=SC2046
+    check "o2k/.hpfr-prev holds the same names" only_files o2k/.hpfr-prev $(set_files -ch1 -ch2) summary.json
+    keep_fail=""
+    for f in $(cd o2s && ls); do
+        cmp -s "o2s/$f" "o2k/$f" || keep_fail="$keep_fail o2k/$f differs from o2s/$f;"
+        cmp -s "o2/$f" "o2k/.hpfr-prev/$f" || keep_fail="$keep_fail o2k/.hpfr-prev/$f differs from o2/$f;"
+    done
+    if [ -z "$keep_fail" ]; then
+        ok "third run into o2k: its files as in a fresh directory, the second run's kept"
+    else
+        bad "third run into o2k: its files as in a fresh directory, the second run's kept" "$keep_fail"
+    fi
+fi
+
 # ============ mono recording ============
 echo "# one microphone: files without suffix"
 run "simrec: 1 mic" "$SIMREC" s.wav r1.wav --noise -90 --delay $DELAY --truth t1.csv

@@ -36,6 +36,8 @@
  * worker) computes it; the others wait for it. */
 enum { REF_NONE, REF_BUSY, REF_DONE, REF_FAILED };
 
+enum { OFFER_NONE, OFFER_OPEN, OFFER_TAKEN, OFFER_DONE };
+
 struct analyze_setup {
     pthread_t thread;
     int started;          /* the helper thread runs (or ran) and must be joined */
@@ -55,6 +57,12 @@ struct analyze_setup {
     int reserving;            /* some thread has taken on making the output files */
     int stop;                 /* the helper is not to make the output files */
     hp_outset *out;           /* the output set with its files reserved (reserve_outputs) */
+    /* A path's linear part, offered by a worker computing its harmonics to a worker done with
+     * its own paths (analyse, help_others). */
+    int workers_busy;         /* workers not yet done with their own paths */
+    int offer_state;          /* OFFER_NONE, OFFER_OPEN, OFFER_TAKEN, OFFER_DONE */
+    analyze_path *offer;
+    hp_err offer_err;
     /* The first failure of any thread, printed once by the main thread. */
     int failed;
     char msg[512];
@@ -436,6 +444,80 @@ typedef struct {
     int rc;
 } worker;
 
+/* Analyses p from its response h in buf. The linear part and the harmonics are independent
+ * once begun: the linear part is offered to the other worker, should it be done with its own
+ * paths (a path's analysis is the last thing the slower worker does, while the faster one
+ * waits); that one computes it in its own buffer while this one computes the harmonics, and
+ * what is not taken by then is done here. */
+static hp_err analyse(analyze_job *job, double *buf, const hp_path_opts *o, analyze_path *p)
+{
+    analyze_setup *s = job->setup;
+    hp_err e = hp_analyzer_begin(s->an, buf, o, &p->resp);
+    if (e != HP_OK)
+        return e;
+    pthread_mutex_lock(&s->lock);
+    int offered = s->offer_state == OFFER_NONE;
+    if (offered) {
+        s->offer = p;
+        s->offer_state = OFFER_OPEN;
+        pthread_cond_broadcast(&s->changed);
+    }
+    pthread_mutex_unlock(&s->lock);
+    hp_trace("path: begun, linear part offered");
+    e = hp_analyzer_harmonics(s->an, buf, &p->resp);
+    hp_trace("path: harmonics done");
+    int mine = !offered;
+    if (offered) {
+        pthread_mutex_lock(&s->lock);
+        if (s->offer_state == OFFER_OPEN) {
+            mine = 1; /* not taken: withdrawn */
+        } else {
+            while (s->offer_state != OFFER_DONE)
+                pthread_cond_wait(&s->changed, &s->lock);
+            hp_trace("path: linear part done by the other worker");
+            if (e == HP_OK)
+                e = s->offer_err;
+        }
+        s->offer_state = OFFER_NONE;
+        s->offer = NULL;
+        pthread_mutex_unlock(&s->lock);
+    }
+    if (mine && e == HP_OK)
+        e = hp_analyzer_linear(s->an, buf, &p->resp);
+    if (e == HP_OK)
+        hp_analyzer_finish(&p->resp);
+    else
+        hp_response_release(&p->resp);
+    return e;
+}
+
+/* A worker done with its own paths computes the linear parts the others offer, in its own
+ * buffer, until every worker is done. */
+static void help_others(analyze_job *job, double *buf)
+{
+    analyze_setup *s = job->setup;
+    pthread_mutex_lock(&s->lock);
+    s->workers_busy--;
+    pthread_cond_broadcast(&s->changed);
+    while (s->workers_busy > 0 && !s->failed) {
+        if (s->offer_state != OFFER_OPEN) {
+            pthread_cond_wait(&s->changed, &s->lock);
+            continue;
+        }
+        analyze_path *p = s->offer;
+        s->offer_state = OFFER_TAKEN;
+        pthread_mutex_unlock(&s->lock);
+        hp_trace("help: linear part taken");
+        hp_err e = hp_analyzer_linear(s->an, buf, &p->resp);
+        hp_trace("help: linear part done");
+        pthread_mutex_lock(&s->lock);
+        s->offer_err = e;
+        s->offer_state = OFFER_DONE;
+        pthread_cond_broadcast(&s->changed);
+    }
+    pthread_mutex_unlock(&s->lock);
+}
+
 static int run_path(analyze_job *job, double *buf, analyze_path *p, long long onset)
 {
     analyze_setup *s = job->setup;
@@ -472,7 +554,7 @@ static int run_path(analyze_job *job, double *buf, analyze_path *p, long long on
         return HP_EXIT_BAD;
     hp_trace("path: analyzer ready");
     if (e == HP_OK)
-        e = hp_analyzer_run_inplace(s->an, buf, &o, &p->resp);
+        e = analyse(job, buf, &o, p);
     hp_trace("path: analysed");
     if (e == HP_ENODATA || (e == HP_OK && !p->crosstalk && p->resp.pnr_db < MIN_PNR_DB))
         return fail(s, "%s: no sweep found in channel %u (peak-to-noise %.1f dB)", job->opt.rec_path,
@@ -573,13 +655,14 @@ static void *work(void *arg)
             wk->rc = run_path(job, wk->buf, xt, (long long)direct->resp.latency_frames);
         if (!wk->rc)
             wk->rc = write_early(job, direct);
-        return NULL;
+    } else {
+        for (size_t k = wk->first; k < job->npaths && !wk->rc; k += wk->stride) {
+            wk->rc = run_path(job, wk->buf, &job->paths[k], -1);
+            if (!wk->rc)
+                wk->rc = write_early(job, &job->paths[k]);
+        }
     }
-    for (size_t k = wk->first; k < job->npaths && !wk->rc; k += wk->stride) {
-        wk->rc = run_path(job, wk->buf, &job->paths[k], -1);
-        if (!wk->rc)
-            wk->rc = write_early(job, &job->paths[k]);
-    }
+    help_others(job, wk->buf);
     return NULL;
 }
 
@@ -612,6 +695,7 @@ int analyze_run_paths(analyze_job *job)
         if (!(wk[i].buf = hp_fft_alloc_real(len)))
             rc = hp_cli_fail(analyze_cmd(job), "out of memory");
     }
+    s->workers_busy = (int)nw;
     /* The main thread is the last worker. */
     for (size_t i = 0; i + 1 < nw && !rc; i++)
         started[i] = hp_thread_start(&tid[i], work, &wk[i]) == 0;

@@ -429,27 +429,56 @@ static hp_err locate(const hp_analyzer *a, const double *h, const hp_path_opts *
     return HP_OK;
 }
 
-hp_err hp_analyzer_run_inplace(const hp_analyzer *a, double *buf, const hp_path_opts *opts,
-                               hp_response *out)
+hp_err hp_analyzer_begin(const hp_analyzer *a, const double *buf, const hp_path_opts *opts,
+                         hp_response *out)
 {
     if (!a || !buf || !out)
         return HP_EINVAL;
-    /* Everything that reads h first; then the linear spectrum overwrites it. */
-    const double *h = buf;
     hp_err e = response_alloc(out, a->cfg.grid_n);
     if (e == HP_OK)
-        e = locate(a, h, opts, out);
+        e = locate(a, buf, opts, out);
     if (e == HP_OK)
-        e = noise_part(a, h, out->latency_frames, opts, out);
+        e = noise_part(a, buf, out->latency_frames, opts, out);
     if (e == HP_OK)
-        e = linear_segment(a, h, out->latency_frames, out);
-    if (e == HP_OK)
-        e = distortion_part(a, h, out->latency_frames, buf + a->hoff, out);
-    if (e == HP_OK)
-        e = linear_part(a, buf, out->latency_frames, out);
-    if (e == HP_OK)
-        finish_distortion(out);
+        e = linear_segment(a, buf, out->latency_frames, out);
     if (e != HP_OK)
+        hp_response_release(out);
+    return e;
+}
+
+hp_err hp_analyzer_harmonics(const hp_analyzer *a, double *buf, hp_response *out)
+{
+    if (!a || !buf || !out || !out->ir)
+        return HP_EINVAL;
+    return distortion_part(a, buf, out->latency_frames, buf + a->hoff, out);
+}
+
+hp_err hp_analyzer_linear(const hp_analyzer *a, double *lin_buf, hp_response *out)
+{
+    if (!a || !lin_buf || !out || !out->ir)
+        return HP_EINVAL;
+    return linear_part(a, lin_buf, out->latency_frames, out);
+}
+
+void hp_analyzer_finish(hp_response *out)
+{
+    if (out && out->ir)
+        finish_distortion(out);
+}
+
+hp_err hp_analyzer_run_inplace(const hp_analyzer *a, double *buf, const hp_path_opts *opts,
+                               hp_response *out)
+{
+    /* Everything that reads h first; then the linear spectrum overwrites it. */
+    hp_err e = hp_analyzer_begin(a, buf, opts, out);
+    if (e != HP_OK)
+        return e;
+    e = hp_analyzer_harmonics(a, buf, out);
+    if (e == HP_OK)
+        e = hp_analyzer_linear(a, buf, out);
+    if (e == HP_OK)
+        hp_analyzer_finish(out);
+    else
         hp_response_release(out);
     return e;
 }

@@ -82,6 +82,26 @@ size_t hp_analysis_buf_len(const hp_analysis_cfg *cfg, size_t n_frames);
 hp_err hp_analyzer_run_inplace(const hp_analyzer *a, double *buf, const hp_path_opts *opts,
                                hp_response *out) HP_WUR;
 
+/* hp_analyzer_run_inplace in stages, so that two threads can share one path: its linear
+ * part (the windowed IR's spectrum, smoothed) and its distortion part (each harmonic's) are
+ * independent once begun.
+ *   hp_analyzer_begin      reads h in buf: onset, noise floor, the linear IR's segment
+ *                          (out->ir); allocates out. On error out is released.
+ *   hp_analyzer_harmonics  the harmonic IRs and levels, reading h in buf (the same buffer;
+ *                          it works past h, in the buffer's tail).
+ *   hp_analyzer_linear     magnitude, smoothed magnitude and phase from out->ir, in lin_buf:
+ *                          any hp_fft_alloc_real buffer of hp_analyzer_buf_len(a) doubles,
+ *                          buf itself once the harmonics are done, or another thread's
+ *                          while they are computed (the two write different fields of out).
+ *   hp_analyzer_finish     levels re the fundamental, THD.
+ * After an error in harmonics or linear, release out (hp_response_release). Begin, then the
+ * other three in this order, on one thread, is hp_analyzer_run_inplace. */
+hp_err hp_analyzer_begin(const hp_analyzer *a, const double *buf, const hp_path_opts *opts,
+                         hp_response *out) HP_WUR;
+hp_err hp_analyzer_harmonics(const hp_analyzer *a, double *buf, hp_response *out) HP_WUR;
+hp_err hp_analyzer_linear(const hp_analyzer *a, double *lin_buf, hp_response *out) HP_WUR;
+void hp_analyzer_finish(hp_response *out);
+
 void hp_response_release(hp_response *r);
 
 #endif

@@ -441,6 +441,8 @@ typedef struct {
     double *buf;
     size_t first, stride;
     int stereo;
+    int alone;  /* run on the main thread before the other workers (no thread to be had): it
+                   must not wait for them */
     int rc;
 } worker;
 
@@ -492,14 +494,14 @@ static hp_err analyse(analyze_job *job, double *buf, const hp_path_opts *o, anal
 }
 
 /* A worker done with its own paths computes the linear parts the others offer, in its own
- * buffer, until every worker is done. */
-static void help_others(analyze_job *job, double *buf)
+ * buffer, until every worker is done; a worker running alone only says it is done. */
+static void help_others(analyze_job *job, double *buf, int alone)
 {
     analyze_setup *s = job->setup;
     pthread_mutex_lock(&s->lock);
     s->workers_busy--;
     pthread_cond_broadcast(&s->changed);
-    while (s->workers_busy > 0 && !s->failed) {
+    while (!alone && s->workers_busy > 0 && !s->failed) {
         if (s->offer_state != OFFER_OPEN) {
             pthread_cond_wait(&s->changed, &s->lock);
             continue;
@@ -662,7 +664,7 @@ static void *work(void *arg)
                 wk->rc = write_early(job, &job->paths[k]);
         }
     }
-    help_others(job, wk->buf);
+    help_others(job, wk->buf, wk->alone);
     return NULL;
 }
 
@@ -699,9 +701,12 @@ int analyze_run_paths(analyze_job *job)
     /* The main thread is the last worker. */
     for (size_t i = 0; i + 1 < nw && !rc; i++)
         started[i] = hp_thread_start(&tid[i], work, &wk[i]) == 0;
-    for (size_t i = 0; i < nw && !rc; i++)
-        if (!started[i])
-            work(&wk[i]);
+    for (size_t i = 0; i < nw && !rc; i++) {
+        if (started[i])
+            continue;
+        wk[i].alone = i + 1 < nw;
+        work(&wk[i]);
+    }
     for (size_t i = 0; i < nw; i++) {
         if (started[i])
             pthread_join(tid[i], NULL);

@@ -98,8 +98,9 @@ void analyze_setup_release(analyze_job *job);
  * when it made none; the caller then owns it), and the names of a path's files. */
 struct hp_outset *analyze_setup_take_output(analyze_job *job);
 #define ANALYZE_MAX_FILES 8
-/* The output set for job->opt.out_dir, keeping the files it replaces (a rerun into the same
- * directory writes over the previous run's; hp_outset_keep_previous). NULL with *err set. */
+/* The output set for job->opt.out_dir, keeping the files it replaces when it can (a rerun into
+ * the same directory writes over the previous run's; hp_outset_keep_previous). NULL with *err
+ * set. */
 struct hp_outset *analyze_output_set(const analyze_job *job, hp_err *err);
 size_t analyze_output_names(const analyze_path *p, char names[][32]);
 

@@ -465,7 +465,7 @@ static hp_err analyse(analyze_job *job, double *buf, const hp_path_opts *o, anal
         pthread_cond_broadcast(&s->changed);
     }
     pthread_mutex_unlock(&s->lock);
-    hp_trace("path: begun, linear part offered");
+    hp_trace(offered ? "path: begun, linear part offered" : "path: begun");
     e = hp_analyzer_harmonics(s->an, buf, &p->resp);
     hp_trace("path: harmonics done");
     int mine = !offered;

@@ -7,8 +7,6 @@
 #include "audio.h"
 #include "sfmem.h"
 #include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
 #include <math.h>
 #include <sndfile.h>
 #include <stdint.h>
@@ -90,20 +88,25 @@ static hp_err encode(const hp_audio *a, hp_sfmem *m)
 
 /* ---- writing ---- */
 
+/* The encoded bytes into f, flushed: a failed write shows in fwrite or fflush (errno set). */
+static hp_err put(FILE *f, const hp_sfmem *m)
+{
+    errno = 0;
+    if (fwrite(m->own, 1, (size_t)m->len, f) == (size_t)m->len && fflush(f) == 0)
+        return HP_OK;
+    if (!errno)
+        errno = EIO;
+    return HP_EIO;
+}
+
 hp_err hp_audio_write_float_stream(FILE *f, const hp_audio *a)
 {
     if (!f || !a)
         return HP_EINVAL;
     hp_sfmem m;
     hp_err err = encode(a, &m);
-    if (err != HP_OK)
-        return err;
-    errno = 0;
-    if (fwrite(m.own, 1, (size_t)m.len, f) != (size_t)m.len || fflush(f) != 0) {
-        if (!errno)
-            errno = EIO;
-        err = HP_EIO;
-    }
+    if (err == HP_OK)
+        err = put(f, &m);
     free(m.own);
     return err;
 }
@@ -116,29 +119,15 @@ hp_err hp_audio_write_float(const char *path, const hp_audio *a)
     hp_err err = encode(a, &m);
     if (err != HP_OK)
         return err;
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-    int saved = 0;
-    if (fd < 0) {
-        free(m.own);
-        return HP_EIO;
-    }
-    for (const unsigned char *p = m.own, *end = m.own + m.len; p < end && !saved;) {
-        size_t chunk = (size_t)(end - p) > SSIZE_MAX ? SSIZE_MAX : (size_t)(end - p);
-        ssize_t w = write(fd, p, chunk);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            saved = w < 0 ? errno : EIO;
-        else
-            p += w;
-    }
-    if (close(fd) != 0 && !saved)
-        saved = errno;
+    FILE *f = fopen(path, "we"); /* encoded first: a refused buffer leaves path alone */
+    err = f ? put(f, &m) : HP_EIO;
+    if (f && fclose(f) != 0 && err == HP_OK)
+        err = HP_EIO;
     free(m.own);
-    if (saved) {
+    if (err != HP_OK && f) {
+        int saved = errno;
         unlink(path);
         errno = saved;
-        return HP_EIO;
     }
-    return HP_OK;
+    return err;
 }
